@@ -1,0 +1,2 @@
+export * from "./fs.ts";
+export * from "./dir_lock.ts";
