@@ -1,0 +1,404 @@
+// IndexDB maps series to IDs and label matchers to series, on a mergeset
+// table of sorted byte items (see FORMAT.md for the item namespaces):
+//
+//   0x00 key(metric name) · tsid(8)            name -> TSID (ingestion lookups)
+//   0x01 label 0x01 value 0x01 · metricID(4)   global label index
+//   0x02 metricID(4) · tsid(8)                 metricID -> TSID
+//   0x03 metricID(4) · key                     metricID -> metric name
+//   0x04 metricID(4)                           deleted series
+//   0x05 date(4) · metricID(4)                 series seen on a day
+//   0x06 date(4) · label 0x01 value 0x01 · metricID(4)   per-day label index
+//
+// Queries over a short range (<= perDayIndexMaxDays) use the per-day
+// entries, so a selector over recent data does not scan every series ever seen.
+
+import { Table, type TableSearch } from "../mergeset/index.ts";
+import { CompiledFilter, type TagFilter } from "./tag_filters.ts";
+import { type Label, makeTSID, metricGroupOf, unmarshalMetricName } from "./metric_name.ts";
+
+const NS_NAME_TO_TSID = 0;
+const NS_TAG = 1;
+const NS_ID_TO_TSID = 2;
+const NS_ID_TO_NAME = 3;
+const NS_DELETED = 4;
+const NS_DATE = 5;
+const NS_DATE_TAG = 6;
+
+const DAY_MS = 86_400_000;
+/** perDayIndexMaxDays: longer ranges use the global index. */
+export const perDayIndexMaxDays = 40;
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+function esc(s: string): string {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) <= 2) return s.replace(/[\x00-\x02]/g, (c) => "\x00" + String.fromCharCode(48 + c.charCodeAt(0)));
+  return s;
+}
+function unesc(s: string): string {
+  return s.indexOf("\x00") < 0 ? s : s.replace(/\x00([012])/g, (_m, d: string) => String.fromCharCode(d.charCodeAt(0) - 48));
+}
+
+function u32(b: Uint8Array, o: number): number {
+  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+}
+function putU32(b: Uint8Array, o: number, v: number): void {
+  b[o] = v >>> 24; b[o + 1] = (v >>> 16) & 255; b[o + 2] = (v >>> 8) & 255; b[o + 3] = v & 255;
+}
+function u64(b: Uint8Array, o: number): number {
+  return u32(b, o) * 2 ** 32 + u32(b, o + 4);
+}
+function putU64(b: Uint8Array, o: number, v: number): void {
+  putU32(b, o, Math.floor(v / 2 ** 32));
+  putU32(b, o + 4, v >>> 0);
+}
+
+function startsWith(item: Uint8Array, prefix: Uint8Array): boolean {
+  if (item.length < prefix.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (item[i] !== prefix[i]) return false;
+  return true;
+}
+
+function concat(...parts: (Uint8Array | number[])[]): Uint8Array {
+  let n = 0;
+  for (const p of parts) n += p.length;
+  const out = new Uint8Array(n);
+  let o = 0;
+  for (const p of parts) { out.set(p, o); o += p.length; }
+  return out;
+}
+
+function idBytes(id: number): Uint8Array { const b = new Uint8Array(4); putU32(b, 0, id); return b; }
+function dateBytes(d: number): Uint8Array { const b = new Uint8Array(4); putU32(b, 0, d); return b; }
+
+/** dateOf returns the day number (days since the epoch, UTC) of a timestamp in ms. */
+export function dateOf(t: number): number {
+  return Math.floor(t / DAY_MS);
+}
+
+export interface IndexDBOptions {
+  flushIntervalMs?: number;
+  backgroundMerges?: boolean;
+}
+
+export class IndexDB {
+  readonly table: Table;
+  private maxMetricID = 0;
+  /** deleted metricIDs (kept in memory: deletions are rare) */
+  readonly deleted = new Set<number>();
+  seriesCreated = 0;
+
+  constructor(dir: string, opts: IndexDBOptions = {}) {
+    this.table = Table.mustOpen(dir, { flushIntervalMs: opts.flushIntervalMs ?? 5000, backgroundMerges: opts.backgroundMerges ?? true });
+    const s = this.table.search();
+    try {
+      // The largest metricID is the last item of namespace 0x02.
+      s.seek(Uint8Array.of(NS_ID_TO_TSID));
+      let last = 0;
+      // Walk to the end of the namespace with a binary-ish approach: items are sorted, so keep the last seen.
+      while (s.nextItem() && s.item[0] === NS_ID_TO_TSID) last = u32(s.item, 1);
+      this.maxMetricID = last;
+      s.seek(Uint8Array.of(NS_DELETED));
+      while (s.nextItem() && s.item[0] === NS_DELETED) this.deleted.add(u32(s.item, 1));
+    } finally {
+      s.close();
+    }
+  }
+
+  /** lookupTSID returns the live TSID registered for a metric name key, or -1. */
+  lookupTSID(key: string): number {
+    const prefix = concat([NS_NAME_TO_TSID], enc.encode(key));
+    const s = this.table.search();
+    try {
+      s.seek(prefix);
+      let found = -1;
+      while (s.nextItem()) {
+        const it = s.item;
+        if (!startsWith(it, prefix)) break;
+        if (it.length !== prefix.length + 8) continue;
+        const tsid = u64(it, prefix.length);
+        if (!this.deleted.has(tsid % 2 ** 32)) found = tsid;
+      }
+      return found;
+    } finally {
+      s.close();
+    }
+  }
+
+  /** createSeries registers a new series and returns its TSID. canon must be canonical labels of key. */
+  createSeries(key: string, canon: readonly Label[]): number {
+    const metricID = ++this.maxMetricID;
+    if (metricID >= 2 ** 32) throw new Error("BUG: metricID space exhausted");
+    const tsid = makeTSID(metricGroupOf(key), metricID);
+    const kb = enc.encode(key);
+    const id = idBytes(metricID);
+    const t = new Uint8Array(8); putU64(t, 0, tsid);
+    const items: Uint8Array[] = [
+      concat([NS_NAME_TO_TSID], kb, t),
+      concat([NS_ID_TO_TSID], id, t),
+      concat([NS_ID_TO_NAME], id, kb),
+    ];
+    for (const [k, v] of canon) items.push(concat([NS_TAG], enc.encode(esc(k)), [1], enc.encode(esc(v)), [1], id));
+    this.table.addItems(items);
+    this.seriesCreated++;
+    return tsid;
+  }
+
+  /** hasDateEntry reports whether (date, metricID) is indexed. */
+  hasDateEntry(date: number, metricID: number): boolean {
+    const key = concat([NS_DATE], dateBytes(date), idBytes(metricID));
+    const s = this.table.search();
+    try {
+      s.seek(key);
+      return s.nextItem() && Buffer.compare(s.item, key) === 0;
+    } finally {
+      s.close();
+    }
+  }
+
+  /** addDateEntries indexes series metricID (with labels canon) for a day. */
+  addDateEntries(date: number, metricID: number, canon: readonly Label[]): void {
+    const d = dateBytes(date);
+    const id = idBytes(metricID);
+    const items: Uint8Array[] = [concat([NS_DATE], d, id)];
+    for (const [k, v] of canon) items.push(concat([NS_DATE_TAG], d, enc.encode(esc(k)), [1], enc.encode(esc(v)), [1], id));
+    this.table.addItems(items);
+  }
+
+  /** markDeleted marks series deleted: they are no longer found by searches or ingestion lookups. */
+  markDeleted(metricIDs: Iterable<number>): void {
+    const items: Uint8Array[] = [];
+    for (const id of metricIDs) {
+      if (this.deleted.has(id)) continue;
+      this.deleted.add(id);
+      items.push(concat([NS_DELETED], idBytes(id)));
+    }
+    if (items.length > 0) this.table.addItems(items);
+  }
+
+  /** metricName returns the metric name key of metricID, or undefined. */
+  metricNameKey(metricID: number, s?: TableSearch): string | undefined {
+    const prefix = concat([NS_ID_TO_NAME], idBytes(metricID));
+    const own = s === undefined;
+    const ts = s ?? this.table.search();
+    try {
+      ts.seek(prefix);
+      if (!ts.nextItem() || !startsWith(ts.item, prefix)) return undefined;
+      return dec.decode(ts.item.subarray(5));
+    } finally {
+      if (own) ts.close();
+    }
+  }
+
+  /** tsidOf returns the TSID of metricID or -1. */
+  tsidOf(metricID: number, s: TableSearch): number {
+    const prefix = concat([NS_ID_TO_TSID], idBytes(metricID));
+    s.seek(prefix);
+    if (!s.nextItem() || !startsWith(s.item, prefix)) return -1;
+    return u64(s.item, 5);
+  }
+
+  /**
+   * searchMetricIDs returns the IDs of live series matching all filters that
+   * have samples (by the day index) in [minT, maxT], at most maxSeries
+   * (throws when exceeded, naming the limit).
+   */
+  searchMetricIDs(filters: readonly TagFilter[], minT: number, maxT: number, maxSeries: number): Set<number> {
+    const compiled = filters.map((f) => new CompiledFilter(f));
+    const s = this.table.search();
+    try {
+      const d1 = dateOf(Math.max(0, minT));
+      const d2 = dateOf(Math.max(0, maxT));
+      let result = new Set<number>();
+      if (d2 - d1 + 1 <= perDayIndexMaxDays) {
+        for (let d = d1; d <= d2; d++) {
+          const ids = this.searchInScope(s, compiled, Uint8Array.of(NS_DATE_TAG, ...dateBytes(d)), Uint8Array.of(NS_DATE, ...dateBytes(d)));
+          for (const id of ids) result.add(id);
+          if (result.size > maxSeries) throw new SeriesLimitError(maxSeries);
+        }
+      } else {
+        result = this.searchInScope(s, compiled, Uint8Array.of(NS_TAG), Uint8Array.of(NS_ID_TO_TSID));
+      }
+      for (const id of this.deleted) result.delete(id);
+      if (result.size > maxSeries) throw new SeriesLimitError(maxSeries);
+      return result;
+    } finally {
+      s.close();
+    }
+  }
+
+  // searchInScope evaluates filters against the label entries under tagPrefix;
+  // allPrefix lists every series of the scope (each item: allPrefix · metricID ...).
+  private searchInScope(s: TableSearch, filters: CompiledFilter[], tagPrefix: Uint8Array, allPrefix: Uint8Array): Set<number> {
+    let result: Set<number> | undefined;
+    const positive = filters.filter((f) => !f.matchesEmpty);
+    const emptyMatching = filters.filter((f) => f.matchesEmpty);
+    // Cheapest first: exact values before regex scans.
+    positive.sort((a, b) => (a.exactValues() !== undefined ? 0 : 1) - (b.exactValues() !== undefined ? 0 : 1));
+    for (const f of positive) {
+      if (result !== undefined && result.size === 0) return result;
+      if (result !== undefined && result.size <= 1000 && f.exactValues() === undefined) {
+        result = this.filterByNames(s, result, f);
+        continue;
+      }
+      const ids = this.idsForFilter(s, tagPrefix, f, false);
+      if (result === undefined) result = ids;
+      else {
+        const next = new Set<number>();
+        for (const id of result) if (ids.has(id)) next.add(id);
+        result = next;
+      }
+    }
+    if (result === undefined) {
+      result = new Set<number>();
+      s.seek(allPrefix);
+      while (s.nextItem() && startsWith(s.item, allPrefix)) result.add(u32(s.item, allPrefix.length));
+    }
+    for (const f of emptyMatching) {
+      if (result.size === 0) break;
+      if (result.size <= 1000) {
+        result = this.filterByNames(s, result, f);
+        continue;
+      }
+      // Series that have the label with a value the filter rejects.
+      const excluded = this.idsForFilter(s, tagPrefix, f, true);
+      for (const id of excluded) result.delete(id);
+    }
+    return result;
+  }
+
+  // filterByNames checks filter f against the stored metric names of ids.
+  private filterByNames(s: TableSearch, ids: Set<number>, f: CompiledFilter): Set<number> {
+    const out = new Set<number>();
+    for (const id of ids) {
+      const key = this.metricNameKey(id, s);
+      if (key === undefined) continue;
+      let v = "";
+      for (const [k, val] of unmarshalMetricName(key)) if (k === f.f.label) { v = val; break; }
+      if (f.matches(v)) out.add(id);
+    }
+    return out;
+  }
+
+  // idsForFilter returns series whose label value (present, non-empty) makes
+  // f.matches() true (or false when rejected=true).
+  private idsForFilter(s: TableSearch, tagPrefix: Uint8Array, f: CompiledFilter, rejected: boolean): Set<number> {
+    const out = new Set<number>();
+    const labelPrefix = concat(tagPrefix, enc.encode(esc(f.f.label)), [1]);
+    const exact = f.f.isNegative || rejected ? undefined : f.exactValues();
+    if (exact !== undefined) {
+      for (const v of exact) {
+        const p = concat(labelPrefix, enc.encode(esc(v)), [1]);
+        s.seek(p);
+        while (s.nextItem() && startsWith(s.item, p)) {
+          const it = s.item;
+          if (it.length === p.length + 4) out.add(u32(it, p.length));
+        }
+      }
+      return out;
+    }
+    const lp = !f.f.isNegative && !rejected ? f.literalPrefix() : "";
+    const seekKey = concat(labelPrefix, enc.encode(esc(lp)));
+    s.seek(seekKey);
+    let lastValue: Uint8Array | undefined;
+    let lastOK = false;
+    while (s.nextItem()) {
+      const it = s.item;
+      if (!startsWith(it, seekKey)) break;
+      const vEnd = it.length - 5; // value ends before 0x01 · metricID(4)
+      if (vEnd < labelPrefix.length || it[vEnd] !== 1) continue;
+      const vb = it.subarray(labelPrefix.length, vEnd);
+      if (lastValue === undefined || Buffer.compare(vb, lastValue) !== 0) {
+        lastValue = Uint8Array.from(vb);
+        const v = unesc(dec.decode(vb));
+        lastOK = f.matches(v) !== rejected;
+      }
+      if (lastOK) out.add(u32(it, vEnd + 1));
+    }
+    return out;
+  }
+
+  /** searchLabelNames returns label names of series matching filters in [minT, maxT] (all series when filters are empty). */
+  searchLabelNames(filters: readonly TagFilter[], minT: number, maxT: number, maxSeries: number): string[] {
+    const names = new Set<string>();
+    for (const id of this.idsOrAll(filters, minT, maxT, maxSeries)) {
+      const key = this.metricNameKey(id);
+      if (key === undefined) continue;
+      for (const [k] of unmarshalMetricName(key)) names.add(k);
+    }
+    return [...names].sort();
+  }
+
+  /** searchLabelValues returns values of label name among series matching filters in [minT, maxT]. */
+  searchLabelValues(name: string, filters: readonly TagFilter[], minT: number, maxT: number, maxSeries: number): string[] {
+    const values = new Set<string>();
+    if (filters.length === 0) {
+      // Scan the label index directly.
+      const d1 = dateOf(Math.max(0, minT));
+      const d2 = dateOf(Math.max(0, maxT));
+      const s = this.table.search();
+      try {
+        const prefixes: Uint8Array[] = [];
+        if (d2 - d1 + 1 <= perDayIndexMaxDays) for (let d = d1; d <= d2; d++) prefixes.push(concat([NS_DATE_TAG], dateBytes(d), enc.encode(esc(name)), [1]));
+        else prefixes.push(concat([NS_TAG], enc.encode(esc(name)), [1]));
+        for (const p of prefixes) {
+          s.seek(p);
+          while (s.nextItem() && startsWith(s.item, p)) {
+            const it = s.item;
+            const vEnd = it.length - 5;
+            if (vEnd < p.length || it[vEnd] !== 1) continue;
+            if (this.deleted.size > 0 && this.deleted.has(u32(it, vEnd + 1))) continue;
+            values.add(unesc(dec.decode(it.subarray(p.length, vEnd))));
+          }
+        }
+      } finally {
+        s.close();
+      }
+      return [...values].sort();
+    }
+    for (const id of this.idsOrAll(filters, minT, maxT, maxSeries)) {
+      const key = this.metricNameKey(id);
+      if (key === undefined) continue;
+      for (const [k, v] of unmarshalMetricName(key)) if (k === name) values.add(v);
+    }
+    return [...values].sort();
+  }
+
+  private idsOrAll(filters: readonly TagFilter[], minT: number, maxT: number, maxSeries: number): Set<number> {
+    if (filters.length > 0) return this.searchMetricIDs(filters, minT, maxT, maxSeries);
+    return this.searchMetricIDs([{ label: "__name__", value: ".+", isRegex: true, isNegative: false }], minT, maxT, maxSeries);
+  }
+
+  /** resolveSeries maps metricIDs to (TSID, labels), sorted by TSID. */
+  resolveSeries(ids: Iterable<number>): { tsids: Float64Array; keys: string[] } {
+    const pairs: { tsid: number; key: string }[] = [];
+    const s = this.table.search();
+    try {
+      for (const id of ids) {
+        const tsid = this.tsidOf(id, s);
+        if (tsid < 0) continue;
+        const key = this.metricNameKey(id, s);
+        if (key === undefined) continue;
+        pairs.push({ tsid, key });
+      }
+    } finally {
+      s.close();
+    }
+    pairs.sort((a, b) => a.tsid - b.tsid);
+    return { tsids: Float64Array.from(pairs, (p) => p.tsid), keys: pairs.map((p) => p.key) };
+  }
+
+  /** seriesCount returns the number of series ever registered. */
+  get maxID(): number { return this.maxMetricID; }
+
+  flushToDisk(): void { this.table.flushToDisk(); }
+  close(): void { this.table.mustClose(); }
+}
+
+/** SeriesLimitError means a search matched more series than allowed. */
+export class SeriesLimitError extends Error {
+  override name = "SeriesLimitError";
+  constructor(limit: number) {
+    super(`the number of matching time series exceeds ${limit}; either narrow down the search or increase -search.maxUniqueTimeseries`);
+  }
+}

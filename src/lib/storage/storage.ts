@@ -1,0 +1,451 @@
+// Storage is the metrics storage engine: series identity (IndexDB), samples
+// (Table), the write-ahead log and the caches, behind one API that the
+// ingestion handlers and the query engine use. It reads no flags: app code
+// passes StorageOptions.
+//
+// Layout of a data directory (see FORMAT.md):
+//   data/parts.json  data/YYYY_MM/<part>/   samples
+//   indexdb/                                 the series index (mergeset)
+//   wal/<seq>.wal                            rows not yet in file parts
+//   snapshots/<name>/{data,indexdb}          hard-linked snapshots
+//   flock.lock                               the directory lock
+
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { lockDir, mustMkdirAll, mustRemoveAll, mustFsyncPath, dirSize } from "../fs/index.ts";
+import { info, warn } from "../logger/index.ts";
+import { dataDirname, indexdbDirname, snapshotsDirname, walDirname } from "./filenames.ts";
+import { IndexDB, dateOf, SeriesLimitError } from "./index_db.ts";
+import { canonicalLabels, marshalMetricName, unmarshalMetricName, metricIDOf, type Label } from "./metric_name.ts";
+import { SeriesMerger } from "./series_merger.ts";
+import { Table } from "./table.ts";
+import type { TagFilter } from "./tag_filters.ts";
+import { WalWriter, listSegments, replaySegment, type ReplayStats } from "./wal.ts";
+
+export { SeriesLimitError };
+
+export interface StorageOptions {
+  /** samples older than now-retentionMs are dropped */
+  retentionMs: number;
+  /** samples newer than now+futureRetentionMs are rejected; default 2 days as VictoriaMetrics */
+  futureRetentionMs?: number;
+  /** -dedup.minScrapeInterval in ms; 0 disables */
+  dedupIntervalMs?: number;
+  /** how often in-memory data go to file parts (ms); default 5000; 0 = only on flush */
+  flushIntervalMs?: number;
+  /** raw rows become searchable this often (ms); default 1000 */
+  rawFlushIntervalMs?: number;
+  /** entries of the metric-name -> TSID cache (split in two generations) */
+  tsidCacheEntries?: number;
+  /** fsync the WAL this often (ms); default 1000 */
+  walSyncIntervalMs?: number;
+  backgroundMerges?: boolean;
+}
+
+/** Rows is a batch of series with their samples, as parsers produce it. */
+export interface Rows {
+  lines: number;
+  labels: ReadonlyArray<ReadonlyArray<Label>>;
+  timestamps: Float64Array;
+  values: Float64Array;
+  /** samples of line i are [offsets[i], offsets[i+1]) */
+  offsets: Uint32Array;
+}
+
+export interface AddResult {
+  rowsAdded: number;
+  tooSmallTimestamp: number;
+  tooBigTimestamp: number;
+  invalidSeries: number;
+}
+
+/** SeriesData is one series of a search result; arrays are reused after the iterator moves on. */
+export interface SeriesData {
+  key: string;
+  labels: Label[];
+  tsid: number;
+  timestamps: Float64Array;
+  values: Float64Array;
+  n: number;
+}
+
+interface CacheEntry { tsid: number; date: number }
+
+const SNAPSHOT_NAME_RE = /^[0-9]{14}-[0-9A-F]{8}$/;
+
+/** isValidSnapshotName reports whether name has the shape of a name the server makes. */
+export function isValidSnapshotName(name: string): boolean {
+  return SNAPSHOT_NAME_RE.test(name);
+}
+
+export class Storage {
+  readonly path: string;
+  readonly opts: Required<StorageOptions>;
+  readonly index: IndexDB;
+  readonly table: Table;
+  private wal: WalWriter;
+  private unlock: () => void;
+  private flushTimer: NodeJS.Timeout | undefined;
+  private cacheCurr = new Map<string, CacheEntry>();
+  private cachePrev = new Map<string, CacheEntry>();
+  /** (date, metricID) pairs already indexed for dates other than an entry's latest */
+  private dateSeen = new Set<string>();
+  private snapshotSeq = 0;
+  private closed = false;
+  readonly startedAfterUncleanShutdown: boolean;
+  readonly replay: ReplayStats = { segments: 0, records: 0, rows: 0, tornBytes: 0 };
+  readonly counters = {
+    rowsAdded: 0, tooSmall: 0, tooBig: 0, cacheRequests: 0, cacheMisses: 0, seriesCreated: 0,
+    deletedSeries: 0, snapshotsCreated: 0, flushes: 0, searches: 0, samplesScanned: 0,
+  };
+
+  private constructor(p: string, opts: StorageOptions, unlock: () => void) {
+    this.path = p;
+    this.unlock = unlock;
+    this.opts = {
+      retentionMs: opts.retentionMs,
+      futureRetentionMs: opts.futureRetentionMs ?? 2 * 86_400_000,
+      dedupIntervalMs: opts.dedupIntervalMs ?? 0,
+      flushIntervalMs: opts.flushIntervalMs ?? 5000,
+      rawFlushIntervalMs: opts.rawFlushIntervalMs ?? 1000,
+      tsidCacheEntries: opts.tsidCacheEntries ?? 2_000_000,
+      walSyncIntervalMs: opts.walSyncIntervalMs ?? 1000,
+      backgroundMerges: opts.backgroundMerges ?? true,
+    };
+    const marker = path.join(p, "tidemark.running");
+    this.startedAfterUncleanShutdown = fs.existsSync(marker);
+    if (this.startedAfterUncleanShutdown) warn(`the previous process on ${p} did not stop cleanly; replaying the write-ahead log`);
+    fs.writeFileSync(marker, String(process.pid));
+    this.index = new IndexDB(path.join(p, indexdbDirname), { flushIntervalMs: 0, backgroundMerges: this.opts.backgroundMerges });
+    this.table = new Table(path.join(p, dataDirname), {
+      retentionMs: this.opts.retentionMs,
+      futureRetentionMs: this.opts.futureRetentionMs,
+      dedupIntervalMs: this.opts.dedupIntervalMs,
+      backgroundMerges: this.opts.backgroundMerges,
+      rawFlushIntervalMs: this.opts.rawFlushIntervalMs,
+    });
+    const walDir = path.join(p, walDirname);
+    mustMkdirAll(walDir);
+    // Replay what the last process acknowledged but did not put into file parts.
+    const segs = listSegments(walDir).filter((s) => s > this.table.walCheckpoint);
+    let last = this.table.walCheckpoint;
+    for (const seq of segs) {
+      replaySegment(walDir, seq, (keys, ids, ts, vals, n) => this.replayRows(keys, ids, ts, vals, n), this.replay);
+      last = seq;
+    }
+    if (segs.length > 0) {
+      info(`replayed ${this.replay.rows} rows from ${this.replay.segments} WAL segments`);
+      this.table.flushToDisk(last, () => this.index.flushToDisk());
+    }
+    for (const seq of listSegments(walDir)) if (seq <= last) fs.rmSync(path.join(walDir, seq.toString(16).padStart(16, "0") + ".wal"), { force: true });
+    this.wal = new WalWriter(walDir, last + 1, this.opts.walSyncIntervalMs);
+    if (this.opts.flushIntervalMs > 0) {
+      this.flushTimer = setInterval(() => this.flushToDisk(), this.opts.flushIntervalMs);
+      this.flushTimer.unref();
+    }
+  }
+
+  /** open opens (creating if needed) the storage at p. Throws DirLockError when another process uses p. */
+  static open(p: string, opts: StorageOptions): Storage {
+    mustMkdirAll(p);
+    const unlock = lockDir(p);
+    try {
+      return new Storage(p, opts, unlock);
+    } catch (e) {
+      unlock();
+      throw e;
+    }
+  }
+
+  private replayRows(keys: Map<number, string>, ids: Uint32Array, ts: Float64Array, vals: Float64Array, n: number): void {
+    const [minT, maxT] = this.table.retentionBounds();
+    for (let i = 0; i < n; i++) {
+      const key = keys.get(ids[i]!);
+      if (key === undefined) throw new Error(`BUG: WAL row refers to series ${ids[i]} that the segment does not define`);
+      const t = ts[i]!;
+      if (t < minT || t > maxT) continue;
+      const tsid = this.tsidFor(key, undefined, t);
+      this.table.raw.add(tsid, t, vals[i]!);
+    }
+  }
+
+  // tsidFor returns the TSID of series key, registering it (and its day
+  // entry for timestamp t) when needed.
+  private tsidFor(key: string, canon: readonly Label[] | undefined, t: number): number {
+    this.counters.cacheRequests++;
+    let e = this.cacheCurr.get(key);
+    if (e === undefined) {
+      e = this.cachePrev.get(key);
+      if (e !== undefined) this.cacheSet(key, e);
+    }
+    const date = dateOf(t);
+    if (e === undefined) {
+      this.counters.cacheMisses++;
+      let tsid = this.index.lookupTSID(key);
+      canon ??= unmarshalMetricName(key);
+      if (tsid < 0) {
+        tsid = this.index.createSeries(key, canon);
+        this.counters.seriesCreated++;
+        this.index.addDateEntries(date, metricIDOf(tsid), canon);
+      } else if (!this.index.hasDateEntry(date, metricIDOf(tsid))) {
+        this.index.addDateEntries(date, metricIDOf(tsid), canon);
+      }
+      e = { tsid, date };
+      this.cacheSet(key, e);
+      return tsid;
+    }
+    if (e.date !== date) this.ensureDate(e, key, canon, date);
+    return e.tsid;
+  }
+
+  private ensureDate(e: CacheEntry, key: string, canon: readonly Label[] | undefined, date: number): void {
+    const id = metricIDOf(e.tsid);
+    if (date > e.date) {
+      // The series moved on to a new day (the common case at midnight).
+      if (!this.index.hasDateEntry(date, id)) this.index.addDateEntries(date, id, canon ?? unmarshalMetricName(key));
+      e.date = date;
+      return;
+    }
+    const k = `${date}:${id}`;
+    if (this.dateSeen.has(k)) return;
+    if (!this.index.hasDateEntry(date, id)) this.index.addDateEntries(date, id, canon ?? unmarshalMetricName(key));
+    if (this.dateSeen.size > 1_000_000) this.dateSeen.clear();
+    this.dateSeen.add(k);
+  }
+
+  private cacheSet(key: string, e: CacheEntry): void {
+    this.cacheCurr.set(key, e);
+    if (this.cacheCurr.size >= this.opts.tsidCacheEntries / 2) {
+      this.cachePrev = this.cacheCurr;
+      this.cacheCurr = new Map();
+    }
+  }
+
+  /**
+   * addRows stores a batch. When it returns, the rows are in the WAL (they
+   * survive a crash of the process) and will be searchable within about a
+   * second. Samples outside the retention window are counted and dropped.
+   */
+  addRows(rows: Rows): AddResult {
+    if (this.closed) throw new Error("cannot add rows: the storage is closed");
+    const res: AddResult = { rowsAdded: 0, tooSmallTimestamp: 0, tooBigTimestamp: 0, invalidSeries: 0 };
+    const [minT, maxT] = this.table.retentionBounds();
+    const wal = this.wal;
+    const raw = this.table.raw;
+    wal.beginRecord();
+    const ts = rows.timestamps;
+    const vals = rows.values;
+    for (let i = 0; i < rows.lines; i++) {
+      let s = rows.offsets[i]!;
+      const e = rows.offsets[i + 1]!;
+      if (e <= s) continue;
+      const canon = canonicalLabels(rows.labels[i]!);
+      if (canon.length === 0) {
+        res.invalidSeries++;
+        continue;
+      }
+      // Drop samples outside retention (they are rare; keep the fast path simple).
+      let allIn = true;
+      for (let j = s; j < e; j++) { const t = ts[j]!; if (t < minT || t > maxT) { allIn = false; break; } }
+      let lts = ts, lvals = vals, ls = s, le = e;
+      if (!allIn) {
+        const kt: number[] = [], kv: number[] = [];
+        for (let j = s; j < e; j++) {
+          const t = ts[j]!;
+          if (t < minT) res.tooSmallTimestamp++;
+          else if (t > maxT) res.tooBigTimestamp++;
+          else { kt.push(t); kv.push(vals[j]!); }
+        }
+        if (kt.length === 0) continue;
+        lts = Float64Array.from(kt); lvals = Float64Array.from(kv); ls = 0; le = kt.length;
+      }
+      const key = marshalMetricName(canon);
+      const tsid = this.tsidFor(key, canon, lts[ls]!);
+      // Index every day the samples touch.
+      const d0 = dateOf(lts[ls]!);
+      const d1 = dateOf(lts[le - 1]!);
+      if (d0 !== d1 || le - ls > 1) {
+        let prev = d0;
+        for (let j = ls + 1; j < le; j++) {
+          const d = dateOf(lts[j]!);
+          if (d !== prev) { this.tsidFor(key, canon, lts[j]!); prev = d; }
+        }
+      }
+      const id = metricIDOf(tsid);
+      if (!wal.isDefined(id)) wal.defineSeries(id, key);
+      wal.addSeriesRows(id, lts, lvals, ls, le);
+      raw.addMany(tsid, lts, lvals, ls, le);
+      res.rowsAdded += le - ls;
+    }
+    wal.commit();
+    this.counters.rowsAdded += res.rowsAdded;
+    this.counters.tooSmall += res.tooSmallTimestamp;
+    this.counters.tooBig += res.tooBigTimestamp;
+    if (raw.n >= 4 << 20) this.table.flushRawRows();
+    return res;
+  }
+
+  /** flushToDisk puts everything acknowledged so far into file parts and trims the WAL. */
+  flushToDisk(): void {
+    if (this.closed) return;
+    const seg = this.wal.rotate();
+    this.table.flushToDisk(seg, () => this.index.flushToDisk());
+    this.wal.removeUpTo(seg);
+    this.counters.flushes++;
+  }
+
+  /** forceFlush makes all ingested rows searchable (and durable in parts). */
+  forceFlush(): void {
+    this.flushToDisk();
+  }
+
+  /** forceMerge fully merges partitions whose name starts with prefix ("" = all). */
+  forceMerge(prefix: string): void {
+    this.flushToDisk();
+    this.table.forceMerge(prefix);
+    this.index.table.forceMerge();
+  }
+
+  /** searchSeries finds the series matching filters with samples in [minT, maxT], sorted by TSID. */
+  searchSeries(filters: readonly TagFilter[], minT: number, maxT: number, maxSeries: number): { tsids: Float64Array; keys: string[] } {
+    const ids = this.index.searchMetricIDs(filters, minT, maxT, maxSeries);
+    return this.index.resolveSeries(ids);
+  }
+
+  /**
+   * search yields the samples in [minT, maxT] of each series matching
+   * filters, series by series. The arrays of a yielded item are reused on the
+   * next step. Breaking out of the loop releases the parts.
+   */
+  *search(filters: readonly TagFilter[], minT: number, maxT: number, maxSeries: number): Generator<SeriesData> {
+    this.counters.searches++;
+    // Samples outside retention may still sit in parts not merged yet: hide them.
+    minT = Math.max(minT, this.table.retentionBounds()[0]);
+    if (minT > maxT) return;
+    this.table.flushRawRows();
+    const { tsids, keys } = this.searchSeries(filters, minT, maxT, maxSeries);
+    if (tsids.length === 0) return;
+    const parts = this.table.pinParts(minT, maxT);
+    try {
+      const m = new SeriesMerger(parts, tsids, { minT, maxT, dedupInterval: this.opts.dedupIntervalMs });
+      let k = 0;
+      while (m.next()) {
+        while (k < tsids.length && tsids[k]! < m.tsid) k++;
+        const key = keys[k]!;
+        this.counters.samplesScanned += m.n;
+        yield { key, labels: unmarshalMetricName(key), tsid: m.tsid, timestamps: m.ts, values: m.vals, n: m.n };
+      }
+    } finally {
+      for (const p of parts) p.decRef();
+    }
+  }
+
+  /** labelNames returns label names of matching series (all when filters is empty). */
+  labelNames(filters: readonly TagFilter[], minT: number, maxT: number, maxSeries: number): string[] {
+    this.table.flushRawRows();
+    return this.index.searchLabelNames(filters, minT, maxT, maxSeries);
+  }
+
+  /** labelValues returns values of a label among matching series. */
+  labelValues(name: string, filters: readonly TagFilter[], minT: number, maxT: number, maxSeries: number): string[] {
+    return this.index.searchLabelValues(name, filters, minT, maxT, maxSeries);
+  }
+
+  /**
+   * deleteSeries deletes samples of series matching filters. Without a time
+   * range (minT=-Infinity, maxT=Infinity) whole series go: their index entries
+   * are marked deleted too, and a later sample with the same labels starts a
+   * new series. With a range only samples inside it are removed. The data are
+   * rewritten on disk before this returns, so they never come back.
+   * Returns the number of series touched.
+   */
+  deleteSeries(filters: readonly TagFilter[], minT: number, maxT: number, maxSeries: number): number {
+    const whole = minT === -Infinity && maxT === Infinity;
+    // Everything acknowledged so far must be in file parts (and out of the WAL) first.
+    this.flushToDisk();
+    const ids = this.index.searchMetricIDs(filters, whole ? 0 : minT, whole ? 8.64e15 : maxT, maxSeries);
+    if (ids.size === 0) return 0;
+    const { tsids, keys } = this.index.resolveSeries(ids);
+    this.table.deleteRows(tsids, minT, maxT);
+    if (whole) {
+      this.index.markDeleted(ids);
+      for (const k of keys) { this.cacheCurr.delete(k); this.cachePrev.delete(k); }
+      this.index.flushToDisk();
+      this.counters.deletedSeries += ids.size;
+    }
+    return ids.size;
+  }
+
+  /** createSnapshot makes a hard-linked snapshot of all data and returns its name. */
+  createSnapshot(): string {
+    this.flushToDisk();
+    const d = new Date();
+    const ts = d.toISOString().replace(/[-:T]/g, "").slice(0, 14);
+    const name = `${ts}-${(((Date.now() / 1000) >>> 0) + this.snapshotSeq++ >>> 0).toString(16).toUpperCase().padStart(8, "0")}`;
+    const dir = path.join(this.path, snapshotsDirname, name);
+    const tmp = dir + ".tmp";
+    mustRemoveAll(tmp);
+    mustMkdirAll(tmp);
+    this.table.createSnapshotAt(path.join(tmp, dataDirname));
+    this.index.table.createSnapshotAt(path.join(tmp, indexdbDirname));
+    mustFsyncPath(tmp);
+    fs.renameSync(tmp, dir);
+    mustFsyncPath(path.dirname(dir));
+    this.counters.snapshotsCreated++;
+    return name;
+  }
+
+  /** listSnapshots returns the names of existing snapshots, sorted. */
+  listSnapshots(): string[] {
+    const dir = path.join(this.path, snapshotsDirname);
+    let names: string[];
+    try {
+      names = fs.readdirSync(dir);
+    } catch {
+      return [];
+    }
+    return names.filter(isValidSnapshotName).sort();
+  }
+
+  /** deleteSnapshot removes snapshot name; false when there is no such snapshot. Throws on an invalid name. */
+  deleteSnapshot(name: string): boolean {
+    if (!isValidSnapshotName(name)) throw new RangeError(`invalid snapshot name ${JSON.stringify(name)}: want a name returned by /snapshot/create or /snapshot/list`);
+    if (!this.listSnapshots().includes(name)) return false;
+    mustRemoveAll(path.join(this.path, snapshotsDirname, name));
+    return true;
+  }
+
+  /** metrics returns numbers for /metrics. */
+  stats(): Record<string, number> {
+    const pc = this.table.partsCount();
+    const is = this.index.table.stats();
+    return {
+      rowsInmemory: pc.rows.inmemory,
+      rowsFile: pc.rows.file,
+      partsInmemory: pc.inmemory,
+      partsFile: pc.file,
+      bytesInmemory: pc.bytes.inmemory,
+      bytesFile: pc.bytes.file,
+      indexItems: is.itemsCount,
+      indexParts: is.fileParts + is.inmemoryParts,
+      indexBytes: is.sizeBytes,
+      tsidCacheEntries: this.cacheCurr.size + this.cachePrev.size,
+      walBytes: dirSize(path.join(this.path, walDirname)),
+    };
+  }
+
+  /** close flushes everything to disk and releases the directory. */
+  close(): void {
+    if (this.closed) return;
+    if (this.flushTimer !== undefined) clearInterval(this.flushTimer);
+    this.table.close();
+    this.flushToDisk();
+    this.closed = true;
+    this.wal.close();
+    this.wal.removeUpTo(this.wal.seq);
+    this.index.close();
+    this.table.releaseAll();
+    fs.rmSync(path.join(this.path, "tidemark.running"), { force: true });
+    this.unlock();
+  }
+}

@@ -1,0 +1,255 @@
+// The write-ahead log: every accepted batch of rows is appended to the current
+// segment before the request is acknowledged, so a crash of the process
+// (kill -9) cannot lose it: the bytes are in the OS page cache and are replayed
+// at the next start. Segments are fsynced every second (power-loss window) and
+// deleted once the rows they hold are in file parts (the checkpoint in the
+// data manifest says up to which segment). See FORMAT.md.
+
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as zlib from "node:zlib";
+import { mustFsyncPath, mustMkdirAll } from "../fs/index.ts";
+import { fatal, warn } from "../logger/index.ts";
+
+const RECORD_HEADER = 8; // u32 payload length, u32 crc32(payload)
+const TAG_SERIES = 1; // u32 id, u32 keyLen, key (UTF-8)
+const TAG_ROWS = 2; // u32 count, then count x (u32 id, f64 ts, f64 value)
+
+function segName(seq: number): string {
+  return seq.toString(16).padStart(16, "0") + ".wal";
+}
+
+/** WalWriter appends records to the current segment. */
+export class WalWriter {
+  readonly dir: string;
+  seq: number;
+  private fd: number;
+  private defined = new Set<number>();
+  private buf = Buffer.allocUnsafe(1 << 16);
+  private len = 0;
+  private dirty = false;
+  private syncTimer: NodeJS.Timeout | undefined;
+  bytesWritten = 0;
+
+  constructor(dir: string, seq: number, syncIntervalMs: number) {
+    this.dir = dir;
+    mustMkdirAll(dir);
+    this.seq = seq;
+    this.fd = this.openSeg(seq);
+    if (syncIntervalMs > 0) {
+      this.syncTimer = setInterval(() => this.sync(), syncIntervalMs);
+      this.syncTimer.unref();
+    }
+  }
+
+  private openSeg(seq: number): number {
+    try {
+      const fd = fs.openSync(path.join(this.dir, segName(seq)), "a");
+      mustFsyncPath(this.dir);
+      return fd;
+    } catch (e) {
+      fatal(`cannot open WAL segment: ${(e as Error).message}`);
+    }
+  }
+
+  private ensure(extra: number): void {
+    if (this.len + extra <= this.buf.length) return;
+    let cap = this.buf.length * 2;
+    while (cap < this.len + extra) cap *= 2;
+    const b = Buffer.allocUnsafe(cap);
+    this.buf.copy(b, 0, 0, this.len);
+    this.buf = b;
+  }
+
+  /** beginRecord starts a record; the caller adds series and rows, then calls commit(). */
+  beginRecord(): void {
+    this.len = RECORD_HEADER;
+  }
+
+  /** isDefined reports whether id's key was written to the current segment. */
+  isDefined(id: number): boolean {
+    return this.defined.has(id);
+  }
+
+  /** defineSeries writes the key of series id into the current record. */
+  defineSeries(id: number, key: string): void {
+    const kb = Buffer.from(key, "utf8");
+    this.ensure(9 + kb.length);
+    this.buf[this.len] = TAG_SERIES;
+    this.buf.writeUInt32BE(id, this.len + 1);
+    this.buf.writeUInt32BE(kb.length, this.len + 5);
+    kb.copy(this.buf, this.len + 9);
+    this.len += 9 + kb.length;
+    this.defined.add(id);
+  }
+
+  /** addRows writes n rows (ids[i], ts[i], vals[i]) from start into the current record. */
+  addRows(ids: Uint32Array | Float64Array, ts: Float64Array, vals: Float64Array, start: number, n: number): void {
+    this.ensure(5 + n * 20);
+    const b = this.buf;
+    b[this.len] = TAG_ROWS;
+    b.writeUInt32BE(n, this.len + 1);
+    let o = this.len + 5;
+    for (let i = start; i < start + n; i++) {
+      b.writeUInt32BE(ids[i]!, o);
+      b.writeDoubleBE(ts[i]!, o + 4);
+      b.writeDoubleBE(vals[i]!, o + 12);
+      o += 20;
+    }
+    this.len = o;
+  }
+
+  /** addSeriesRows writes n rows of one series id. */
+  addSeriesRows(id: number, ts: Float64Array, vals: Float64Array, start: number, end: number): void {
+    const n = end - start;
+    this.ensure(5 + n * 20);
+    const b = this.buf;
+    b[this.len] = TAG_ROWS;
+    b.writeUInt32BE(n, this.len + 1);
+    let o = this.len + 5;
+    for (let i = start; i < end; i++) {
+      b.writeUInt32BE(id, o);
+      b.writeDoubleBE(ts[i]!, o + 4);
+      b.writeDoubleBE(vals[i]!, o + 12);
+      o += 20;
+    }
+    this.len = o;
+  }
+
+  /** commit writes the record to the segment (one write(2)); after it returns the rows survive a process crash. */
+  commit(): void {
+    if (this.len <= RECORD_HEADER) return;
+    const payload = this.buf.subarray(RECORD_HEADER, this.len);
+    this.buf.writeUInt32BE(payload.length, 0);
+    this.buf.writeUInt32BE(zlib.crc32(payload) >>> 0, 4);
+    let w = 0;
+    try {
+      while (w < this.len) w += fs.writeSync(this.fd, this.buf, w, this.len - w);
+    } catch (e) {
+      fatal(`cannot write to WAL segment ${segName(this.seq)}: ${(e as Error).message}`);
+    }
+    this.bytesWritten += this.len;
+    this.len = 0;
+    this.dirty = true;
+    if (this.buf.length > 1 << 24) this.buf = Buffer.allocUnsafe(1 << 16);
+  }
+
+  /** sync fsyncs the current segment if it changed. */
+  sync(): void {
+    if (!this.dirty) return;
+    this.dirty = false;
+    try {
+      fs.fsyncSync(this.fd);
+    } catch (e) {
+      fatal(`cannot fsync WAL segment: ${(e as Error).message}`);
+    }
+  }
+
+  /** rotate closes the current segment and starts the next; returns the closed segment's number. */
+  rotate(): number {
+    this.sync();
+    fs.closeSync(this.fd);
+    const closed = this.seq;
+    this.seq++;
+    this.fd = this.openSeg(this.seq);
+    this.defined.clear();
+    return closed;
+  }
+
+  /** removeUpTo deletes segments with numbers <= seq. */
+  removeUpTo(seq: number): void {
+    for (const name of fs.readdirSync(this.dir)) {
+      const s = parseSegName(name);
+      if (s !== undefined && s <= seq) fs.rmSync(path.join(this.dir, name), { force: true });
+    }
+  }
+
+  close(): void {
+    if (this.syncTimer !== undefined) clearInterval(this.syncTimer);
+    this.sync();
+    fs.closeSync(this.fd);
+  }
+}
+
+function parseSegName(name: string): number | undefined {
+  const m = /^([0-9a-f]{16})\.wal$/.exec(name);
+  return m === null ? undefined : Number.parseInt(m[1]!, 16);
+}
+
+/** listSegments returns the segment numbers in dir, ascending. */
+export function listSegments(dir: string): number[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return [];
+  }
+  const out: number[] = [];
+  for (const n of names) {
+    const s = parseSegName(n);
+    if (s !== undefined) out.push(s);
+  }
+  return out.sort((a, b) => a - b);
+}
+
+/** ReplayStats tells what a replay found. */
+export interface ReplayStats { segments: number; records: number; rows: number; tornBytes: number }
+
+/**
+ * replaySegment reads segment seq and calls onRows for each batch of rows with
+ * the keys of their series. A torn tail (a record cut short or failing its
+ * checksum, as a crash mid-write leaves) ends the segment: it is truncated
+ * there, and what came before is kept.
+ */
+export function replaySegment(
+  dir: string, seq: number,
+  onRows: (keys: Map<number, string>, ids: Uint32Array, ts: Float64Array, vals: Float64Array, n: number) => void,
+  stats: ReplayStats,
+): void {
+  const p = path.join(dir, segName(seq));
+  const data = fs.readFileSync(p);
+  const keys = new Map<number, string>();
+  let off = 0;
+  stats.segments++;
+  while (off < data.length) {
+    if (off + RECORD_HEADER > data.length) break;
+    const len = data.readUInt32BE(off);
+    const crc = data.readUInt32BE(off + 4);
+    if (off + RECORD_HEADER + len > data.length) break;
+    const payload = data.subarray(off + RECORD_HEADER, off + RECORD_HEADER + len);
+    if ((zlib.crc32(payload) >>> 0) !== crc) break;
+    let o = 0;
+    while (o < payload.length) {
+      const tag = payload[o]!;
+      if (tag === TAG_SERIES) {
+        const id = payload.readUInt32BE(o + 1);
+        const kl = payload.readUInt32BE(o + 5);
+        keys.set(id, payload.toString("utf8", o + 9, o + 9 + kl));
+        o += 9 + kl;
+      } else if (tag === TAG_ROWS) {
+        const n = payload.readUInt32BE(o + 1);
+        o += 5;
+        const ids = new Uint32Array(n);
+        const ts = new Float64Array(n);
+        const vals = new Float64Array(n);
+        for (let i = 0; i < n; i++) {
+          ids[i] = payload.readUInt32BE(o);
+          ts[i] = payload.readDoubleBE(o + 4);
+          vals[i] = payload.readDoubleBE(o + 12);
+          o += 20;
+        }
+        onRows(keys, ids, ts, vals, n);
+        stats.rows += n;
+      } else {
+        throw new Error(`BUG: unknown WAL entry tag ${tag} in a record with a valid checksum`);
+      }
+    }
+    stats.records++;
+    off += RECORD_HEADER + len;
+  }
+  if (off < data.length) {
+    stats.tornBytes += data.length - off;
+    warn(`WAL segment ${p}: ignoring a torn tail of ${data.length - off} bytes at offset ${off} (expected after an unclean shutdown)`);
+    fs.truncateSync(p, off);
+  }
+}

@@ -1,0 +1,115 @@
+// An apptest-style harness: starts real `tidemark` processes on free ports,
+// talks HTTP to them, and stops or kills them by PID.
+
+import { spawn, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+
+export const repoRoot = path.resolve(import.meta.dirname, "..");
+const nodeBin = process.execPath;
+const mainTs = path.join(repoRoot, "src", "main.ts");
+
+/** tempDir makes a fresh directory removed by the returned cleanup. */
+export function tempDir(prefix = "tidemark-test-"): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+}
+
+export class Server {
+  proc: ChildProcess;
+  port = 0;
+  url = "";
+  stderr = "";
+  exited: Promise<number | null>;
+  exitCode: number | null | undefined = undefined;
+
+  constructor(proc: ChildProcess) {
+    this.proc = proc;
+    this.exited = new Promise((resolve) => proc.on("exit", (code, sig) => {
+      this.exitCode = code ?? (sig !== null ? -1 : null);
+      resolve(code);
+    }));
+    proc.stderr!.setEncoding("utf8");
+    proc.stderr!.on("data", (d: string) => { this.stderr += d; });
+    proc.stdout!.resume();
+  }
+
+  get pid(): number { return this.proc.pid!; }
+
+  async get(p: string, init?: RequestInit): Promise<Response> {
+    return fetch(this.url + p, init);
+  }
+
+  async post(p: string, body: string | Uint8Array, headers: Record<string, string> = {}): Promise<Response> {
+    return fetch(this.url + p, { method: "POST", body, headers });
+  }
+
+  /** kill9 kills the process with SIGKILL and waits for it to exit. */
+  async kill9(): Promise<void> {
+    this.proc.kill("SIGKILL");
+    await this.exited;
+  }
+
+  /** stop sends SIGTERM and waits; returns the exit code. */
+  async stop(): Promise<number | null> {
+    if (this.exitCode !== undefined) return this.exitCode;
+    this.proc.kill("SIGTERM");
+    return this.exited;
+  }
+}
+
+/**
+ * startServer runs `tidemark` with args plus a free port on 127.0.0.1 and
+ * waits until /health answers. Rejects with the process's stderr when it
+ * exits first.
+ */
+export async function startServer(args: string[], opts: { timeoutMs?: number } = {}): Promise<Server> {
+  const proc = spawn(nodeBin, [mainTs, "-httpListenAddr=127.0.0.1:0", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const s = new Server(proc);
+  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+  while (Date.now() < deadline) {
+    if (s.exitCode !== undefined) throw new Error(`tidemark exited with code ${s.exitCode} before serving:\n${s.stderr}`);
+    const m = /\(port (\d+)\)/.exec(s.stderr);
+    if (m !== null) {
+      s.port = Number(m[1]);
+      s.url = `http://127.0.0.1:${s.port}`;
+      try {
+        const r = await fetch(s.url + "/health");
+        if (r.status === 200) return s;
+      } catch { /* not yet */ }
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  proc.kill("SIGKILL");
+  throw new Error(`tidemark did not become healthy in time:\n${s.stderr}`);
+}
+
+/** runTidemark runs the binary to completion (for flag errors and -help). */
+export async function runTidemark(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const proc = spawn(nodeBin, [mainTs, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let stdout = "", stderr = "";
+  proc.stdout!.setEncoding("utf8").on("data", (d: string) => { stdout += d; });
+  proc.stderr!.setEncoding("utf8").on("data", (d: string) => { stderr += d; });
+  const code = await new Promise<number | null>((resolve) => proc.on("exit", (c) => resolve(c)));
+  return { code, stdout, stderr };
+}
+
+/** metricValue reads one metric's value from a /metrics body; undefined when absent. */
+export function metricValue(body: string, fullName: string): number | undefined {
+  for (const line of body.split("\n")) {
+    if (line.startsWith(fullName + " ")) return Number(line.slice(fullName.length + 1));
+  }
+  return undefined;
+}
+
+/** which returns the path of an executable on PATH, or undefined. */
+export function which(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? "").split(":")) {
+    const p = path.join(dir, name);
+    try {
+      fs.accessSync(p, fs.constants.X_OK);
+      return p;
+    } catch { /* next */ }
+  }
+  return undefined;
+}
