@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
 import { ByteBuffer, Reader } from "./byte_buffer.ts";
+import { staleNaN } from "./float_decimal.ts";
 
 const hex = (b: Uint8Array): string => Buffer.from(b).toString("hex");
 
@@ -22,6 +23,7 @@ test("ByteBuffer appends big-endian numbers", () => {
   f((bb) => bb.appendFloat64BE(1.5), "3ff8000000000000", "appendFloat64BE(1.5)");
   f((bb) => bb.appendFloat64BE(-0), "8000000000000000", "appendFloat64BE(-0)");
   f((bb) => bb.appendFloat64BE(Infinity), "7ff0000000000000", "appendFloat64BE(Inf)");
+  f((bb) => bb.appendFloat64BE(staleNaN), "7ff0000000000002", "appendFloat64BE(staleNaN)");
 });
 
 test("ByteBuffer.appendUint64BE rejects non-safe integers", () => {

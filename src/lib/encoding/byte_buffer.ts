@@ -83,9 +83,12 @@ export class ByteBuffer {
     return this.buf.subarray(0, this.length);
   }
 
-  /** toBuffer returns a copy of buf[0:length]. */
+  /**
+   * toBuffer returns a copy of buf[0:length] in its own memory (not from
+   * Node's Buffer pool, where a small long-lived copy would pin a 64 KiB slab).
+   */
   toBuffer(): Buffer<ArrayBuffer> {
-    const out = Buffer.allocUnsafe(this.length);
+    const out = Buffer.allocUnsafeSlow(this.length);
     this.buf.copy(out, 0, 0, this.length);
     return out;
   }

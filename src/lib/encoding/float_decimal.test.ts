@@ -128,7 +128,8 @@ test("staleNaN and isStaleNaN", () => {
   assert.deepEqual(bitsOf(a.subarray(1, 2)), ["7ff0000000000002"], "stale NaN survives a typed array store");
   assert.ok(isStaleNaN(a[1]!), "and a typed array load");
   assert.ok(isStaleNaN(fromBits(["7ff0000000000002"])[0]!));
-  assert.ok(!isStaleNaN(fromBits(["7ff8000000000002"])[0]!), "the quieted marker is not stale");
+  assert.ok(isStaleNaN(fromBits(["7ff8000000000002"])[0]!), "the quieted marker is still stale");
+  assert.ok(!isStaleNaN(fromBits(["7ff8000000000001"])[0]!), "another payload is not stale");
 });
 
 // decimals builds a block m[i] / 10^k with |m| <= 2^49, which must be accepted.

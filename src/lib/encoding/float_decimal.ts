@@ -16,11 +16,14 @@
 // magnitudes that overflow 2^49) make floatsToDecimal return undefined and
 // the caller falls back to the float64 encoding.
 //
-// NaN bit patterns are never moved through JS arithmetic: V8 keeps a NaN's
-// payload when it goes between typed arrays and locals, but it canonicalizes
-// it (e.g. the stale marker 0x7ff0000000000002 becomes 0x7ff8000000000000)
-// when the number is stored in a plain JS array, so the decoder writes the
-// special bit patterns through a Uint32Array view.
+// NaN bit patterns are never moved through JS arithmetic or plain arrays.
+// Observed in Node 26 (V8) with the stale marker 0x7ff0000000000002, a
+// signaling NaN: locals, function arguments, object fields and typed arrays
+// keep its bits; storing it in a plain JS array of numbers (also
+// Float64Array.from(array), Map values) or adding 0 to it quiets it into
+// 0x7ff8000000000002, which is no longer the marker. So the decoder writes
+// special bit patterns through a Uint32Array view, and the encoder reads NaN
+// payloads the same way.
 
 /** MAX_MANTISSA bounds ordinary mantissas: |m| <= 2^49. */
 export const MAX_MANTISSA = 2 ** 49;
@@ -55,8 +58,8 @@ const scratchU32 = new Uint32Array(scratchF64.buffer);
 
 /**
  * staleNaN is a number whose bits are the Prometheus staleness marker
- * 0x7ff0000000000002. It keeps them through locals and typed arrays but not
- * through plain JS arrays (V8 canonicalizes NaNs stored there); test with
+ * 0x7ff0000000000002. Store it into typed arrays directly: a plain JS array
+ * (or arithmetic) turns it into 0x7ff8000000000002. Test values with
  * isStaleNaN, never with ===.
  */
 export const staleNaN: number = (() => {
@@ -65,11 +68,17 @@ export const staleNaN: number = (() => {
   return scratchF64[0]!;
 })();
 
-/** isStaleNaN reports whether v has the bits of the Prometheus staleness marker. */
+/**
+ * isStaleNaN reports whether v is the Prometheus staleness marker: bits
+ * 0x7ff0000000000002, or the same payload with the quiet bit set
+ * (0x7ff8000000000002), which is what the signaling marker becomes when V8 or
+ * the CPU quiets it on the way (plain arrays, Float64Array.from, arithmetic).
+ */
 export function isStaleNaN(v: number): boolean {
   if (v === v) return false;
   scratchF64[0] = v;
-  return scratchU32[HI] === STALE_NAN_BITS_HI && scratchU32[LO] === STALE_NAN_BITS_LO;
+  const hi = scratchU32[HI]!;
+  return (hi === STALE_NAN_BITS_HI || hi === (STALE_NAN_BITS_HI | 0x80000)) && scratchU32[LO] === STALE_NAN_BITS_LO;
 }
 
 const POW10: number[] = [];

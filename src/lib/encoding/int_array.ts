@@ -261,11 +261,13 @@ function decodeNearestDelta(dst: Float64Array, src: Uint8Array, first: number, n
   if (n === 0) return;
   let v = first;
   dst[0] = v;
-  for (let i = 1; i < n; i++) {
+  let i = 1;
+  for (; i < n; i++) {
     v += dst[i]!;
-    if (!(v > -LIMIT && v < LIMIT)) throw outOfRange("nearest delta int64 array", i, v);
+    if (!(v > -LIMIT && v < LIMIT)) break;
     dst[i] = v;
   }
+  if (i < n) throw outOfRange("nearest delta int64 array", i, v);
 }
 
 function decodeNearestDelta2(dst: Float64Array, src: Uint8Array, first: number, n: number): void {
@@ -277,10 +279,12 @@ function decodeNearestDelta2(dst: Float64Array, src: Uint8Array, first: number, 
   let v = first + d1;
   if (!(v > -LIMIT && v < LIMIT)) throw outOfRange("nearest delta2 int64 array", 1, v);
   dst[1] = v;
-  for (let i = 2; i < n; i++) {
+  let i = 2;
+  for (; i < n; i++) {
     d1 += dst[i]!;
     v += d1;
-    if (!(v > -LIMIT && v < LIMIT)) throw outOfRange("nearest delta2 int64 array", i, v);
+    if (!(v > -LIMIT && v < LIMIT)) break;
     dst[i] = v;
   }
+  if (i < n) throw outOfRange("nearest delta2 int64 array", i, v);
 }

@@ -190,3 +190,18 @@ test("unmarshalValues on random input throws 'cannot ...' or decodes exactly n v
     { numRuns: 2000 },
   );
 });
+
+test("marshalValues and unmarshalValues work on subarrays", () => {
+  const big = fromBits(["3ff0000000000000", "7ff0000000000002", "8000000000000000", "3fb999999999999a", "7ff8000000000001", "4000000000000000"]);
+  const f = (start: number, end: number) => {
+    const values = big.subarray(start, end);
+    const e = encode(values);
+    const out = new Float64Array(10);
+    unmarshalValues(out.subarray(3), e.payload, e.mt, e.first, e.scale, values.length);
+    assert.equal(bitsHex(out.subarray(3, 3 + values.length)), bitsHex(values), `values[${start}:${end}] type ${e.mt}`);
+    assert.equal(bitsHex(out.subarray(0, 3)), "00".repeat(24), "nothing written before the subarray");
+  };
+  f(1, 3); // decimal path with specials
+  f(1, 6); // fallback with a NaN payload
+  f(0, 2);
+});

@@ -11,7 +11,7 @@
 
 import * as zlib from "node:zlib";
 import { ByteBuffer } from "./byte_buffer.ts";
-import { commonPrefixLen, copyRange } from "./bytes.ts";
+import { commonPrefixLen } from "./bytes.ts";
 import { appendVarUint, readVarUint, type Cursor } from "./varint.ts";
 
 /** maxBlockBytes caps the raw item bytes of a block (a single bigger item gets a block of its own). */
@@ -43,10 +43,15 @@ export function compressMaybe(raw: Uint8Array): Buffer | null {
   return c.length < 0.9 * raw.length ? c : null;
 }
 
+// Output chunk for decompression: a block's payload (<= 64 KiB of suffixes
+// plus its lens) fits in one chunk. With the default 16 KiB chunks, inflating
+// a full block took about twice as long.
+const decompressChunkSize = 80 * 1024;
+
 /** decompress inflates a zstd frame, naming what is being read on failure. */
 export function decompress(src: Uint8Array, what: string): Buffer {
   try {
-    return zlib.zstdDecompressSync(src);
+    return zlib.zstdDecompressSync(src, { chunkSize: decompressChunkSize });
   } catch (e) {
     throw new Error(`cannot decompress ${what}: ${(e as Error).message}`);
   }
@@ -139,7 +144,7 @@ export function decodeBlock(
   if (n <= 0) throw new Error(`cannot decode block: got itemsCount=${n}; want at least 1`);
   if (cpLen > firstItem.length) throw new Error(`cannot decode block: got commonPrefixLen=${cpLen}; want at most ${firstItem.length} (the first item length)`);
   if (n === 1) {
-    const data = Buffer.from(firstItem);
+    const data = Buffer.allocUnsafeSlow(firstItem.length); data.set(firstItem);
     const offs = new Uint32Array(2);
     offs[1] = data.length;
     return { data, offs, n, sizeBytes: data.length + 8 + 64 };
@@ -170,18 +175,26 @@ export function decodeBlock(
   if (total > maxDecodedBytes) throw new Error(`cannot decode block: got ${total} item bytes; want at most ${maxDecodedBytes}`);
   if (c.pos !== lensLen) throw new Error(`cannot decode block: lens section has ${lensLen - c.pos} unread byte(s)`);
   if (sufTotal !== raw.length - lensLen) throw new Error(`cannot decode block: got ${raw.length - lensLen} suffix bytes; want ${sufTotal}`);
-  // Pass 2: copy bytes.
-  const data = Buffer.allocUnsafe(total);
-  let d = copyRange(data, 0, firstItem, 0, firstLen);
+  // Pass 2: copy bytes. The shared prefix (most of each item) is copied four
+  // bytes at a time through a DataView: 1.5x faster than a byte loop, and
+  // per-call overhead makes copyWithin/set slower still for ~40-byte items.
+  const data = Buffer.allocUnsafeSlow(total);
+  const dv = new DataView(data.buffer, data.byteOffset, total);
+  for (let j = 0; j < firstLen; j++) data[j] = firstItem[j]!;
+  let d = firstLen;
   let sp = lensLen;
   for (let i = 1; i < n; i++) {
     const prevStart = offs[i - 1]!;
-    const start = d;
-    d = copyRange(data, d, data, prevStart, prevStart + cpLen + prefixLens[i]!);
+    const pl = cpLen + prefixLens[i]!;
+    let j = 0;
+    for (; j + 4 <= pl; j += 4) dv.setUint32(d + j, dv.getUint32(prevStart + j));
+    for (; j < pl; j++) data[d + j] = data[prevStart + j]!;
+    d += pl;
     const end = offs[i + 1]!;
-    const sl = end - start - cpLen - prefixLens[i]!;
-    d = copyRange(data, d, raw, sp, sp + sl);
+    const sl = end - d;
+    for (let k = 0; k < sl; k++) data[d + k] = raw[sp + k]!;
     sp += sl;
+    d = end;
   }
   return { data, offs, n, sizeBytes: total + offs.byteLength + prefixLens.byteLength + 64 };
 }

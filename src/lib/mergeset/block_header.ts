@@ -38,11 +38,14 @@ export function appendBlockHeader(
   appendVarUint(dst, lensLen);
 }
 
-/** readBlockHeader decodes a block header at c.pos; firstItem is a view into src. */
+/**
+ * readBlockHeader decodes a block header at c.pos. firstItem is a copy, so
+ * that cached headers do not keep the whole decompressed index block alive.
+ */
 export function readBlockHeader(src: Uint8Array, c: Cursor): BlockHeader {
   const n = readVarUint(src, c);
   if (c.pos + n > src.length) throw new Error(`cannot read block header: got firstItem length ${n}; want at most ${src.length - c.pos}`);
-  const firstItem = src.subarray(c.pos, c.pos + n);
+  const firstItem = Uint8Array.prototype.slice.call(src, c.pos, c.pos + n) as Uint8Array;
   c.pos += n;
   const cpLen = readVarUint(src, c);
   const itemsCount = readVarUint(src, c);

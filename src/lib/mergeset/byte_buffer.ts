@@ -51,8 +51,14 @@ export class ByteBuffer {
     return this.buf.subarray(0, this.len);
   }
 
-  /** copyBytes returns a right-sized copy of the contents. */
+  /**
+   * copyBytes returns a right-sized copy of the contents in its own memory:
+   * a pooled Buffer would pin a whole 64 KiB pool slab for as long as the
+   * copy lives.
+   */
   copyBytes(): Buffer {
-    return Buffer.from(this.buf.subarray(0, this.len));
+    const out = Buffer.allocUnsafeSlow(this.len);
+    this.buf.copy(out, 0, 0, this.len);
+    return out;
   }
 }

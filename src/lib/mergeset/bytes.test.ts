@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { commonPrefixLen, compareBytes, compareRange, copyRange } from "./bytes.ts";
+import { commonPrefixLen, compareBytes, compareRange } from "./bytes.ts";
 
 const h = (s: string) => Buffer.from(s, "hex");
 
@@ -34,17 +34,4 @@ test("commonPrefixLen", () => {
   f("0102", "0103", 1);
   f("0102", "010203", 2);
   f("ff", "00", 0);
-});
-
-test("copyRange", () => {
-  const f = (n: number) => {
-    const src = Buffer.alloc(n + 3);
-    for (let i = 0; i < src.length; i++) src[i] = i;
-    const dst = Buffer.alloc(n + 5);
-    assert.equal(copyRange(dst, 2, src, 3, 3 + n), 2 + n, `n=${n}`);
-    assert.deepEqual(dst.subarray(2, 2 + n), src.subarray(3, 3 + n), `n=${n}`);
-  };
-  f(0);
-  f(5);
-  f(100);
 });

@@ -31,14 +31,3 @@ export function commonPrefixLen(a: Uint8Array, as: number, ae: number, b: Uint8A
   while (i < n && a[as + i] === b[bs + i]) i++;
   return i;
 }
-
-/** copyRange copies src[ss:se] to dst at d (no overlap handling needed by callers); returns d + length. */
-export function copyRange(dst: Uint8Array, d: number, src: Uint8Array, ss: number, se: number): number {
-  const n = se - ss;
-  if (n > 32) {
-    dst.set(src.subarray(ss, se), d);
-    return d + n;
-  }
-  for (let i = 0; i < n; i++) dst[d + i] = src[ss + i]!;
-  return d + n;
-}

@@ -74,6 +74,5 @@ export function mergePartsInmemory(inputs: readonly Part[]): Part {
  * renames outDir into place and opens it with Part.mustOpenFile.
  */
 export function mergePartsToDir(inputs: readonly Part[], outDir: string): PartHeader {
-  if (outDir === "") throw new Error("BUG: mergePartsToDir needs a directory");
-  return Part.build(outDir, (w) => { mergeInto(inputs, w); }) as PartHeader;
+  return Part.buildFiles(outDir, (w) => { mergeInto(inputs, w); });
 }

@@ -2,7 +2,7 @@
 // opened, so that a seek costs one binary search here, one index block read
 // and one items block read (see FORMAT.md).
 
-import { ByteBuffer } from "./byte_buffer.ts";
+import type { ByteBuffer } from "./byte_buffer.ts";
 import { compressMaybe, decompress, marshalTypePlain, marshalTypeZstd } from "./block_codec.ts";
 import { appendVarUint, readVarUint, type Cursor } from "./varint.ts";
 
@@ -63,11 +63,4 @@ export function unmarshalMetaindex(src: Uint8Array): MetaindexRow[] {
   const c: Cursor = { pos: 0 };
   while (c.pos < rows.length) out.push(readMetaindexRow(rows, c));
   return out;
-}
-
-/** encodeMetaindexRows is a helper for tests and in-memory parts: rows -> encoded bytes. */
-export function encodeMetaindexRows(rows: readonly MetaindexRow[]): Buffer {
-  const bb = new ByteBuffer();
-  for (const r of rows) appendMetaindexRow(bb, r.firstItem, 0, r.firstItem.length, r.blockHeadersCount, r.marshalType, r.offset, r.size);
-  return bb.copyBytes();
 }

@@ -58,25 +58,26 @@ export class Part {
     return this.path === "";
   }
 
+  /** buildInmemory builds an in-memory part: fill(w) adds items in strictly increasing order. */
+  static buildInmemory(fill: (w: PartWriter) => void): Part {
+    const items = new MemorySink();
+    const index = new MemorySink();
+    const w = new PartWriter(items, index);
+    fill(w);
+    const r = w.finish();
+    const metaindexBuf = marshalMetaindex(r.metaindexRows);
+    const itemsBuf = items.bb.copyBytes();
+    const indexBuf = index.bb.copyBytes();
+    const mis = unmarshalMetaindex(metaindexBuf);
+    return new Part("", r.header, mis, itemsBuf.length + indexBuf.length + metaindexBuf.length, itemsBuf, indexBuf, metaindexBuf, null, null);
+  }
+
   /**
-   * build writes a part: fill(w) adds items in strictly increasing order.
-   * With dir === "" the part is in memory; otherwise dir (which must not
-   * exist) receives the files, each fsynced, and the directory is fsynced;
-   * the caller renames it into place and reopens it with mustOpenFile.
+   * buildFiles writes a part into dir (which must not exist): fill(w) adds
+   * items in strictly increasing order. Every file and dir are fsynced; the
+   * caller renames dir into place and opens it with mustOpenFile.
    */
-  static build(dir: string, fill: (w: PartWriter) => void): Part | PartHeader {
-    if (dir === "") {
-      const items = new MemorySink();
-      const index = new MemorySink();
-      const w = new PartWriter(items, index);
-      fill(w);
-      const r = w.finish();
-      const metaindexBuf = marshalMetaindex(r.metaindexRows);
-      const itemsBuf = items.bb.copyBytes();
-      const indexBuf = index.bb.copyBytes();
-      const mis = unmarshalMetaindex(metaindexBuf);
-      return new Part("", r.header, mis, itemsBuf.length + indexBuf.length + metaindexBuf.length, itemsBuf, indexBuf, metaindexBuf, null, null);
-    }
+  static buildFiles(dir: string, fill: (w: PartWriter) => void): PartHeader {
     mustMkdirAll(dir);
     const items = new FileSink(path.join(dir, itemsFilename));
     const index = new FileSink(path.join(dir, indexFilename));
@@ -89,11 +90,6 @@ export class Part {
     mustWriteSync(path.join(dir, metadataFilename), marshalPartHeader(r.header));
     mustFsyncPath(dir);
     return r.header;
-  }
-
-  /** buildInmemory builds an in-memory part; see build. */
-  static buildInmemory(fill: (w: PartWriter) => void): Part {
-    return Part.build("", fill) as Part;
   }
 
   /** mustOpenFile opens the part directory p; a missing or corrupted file is fatal. */
@@ -172,7 +168,9 @@ export class Part {
     const v = blockCache.get(key);
     if (v !== undefined) return v as BlockHeader[];
     const bhs = this.readIndexBlock(i);
-    blockCache.set(key, bhs, r.size * 4 + bhs.length * 96);
+    let size = 64;
+    for (const bh of bhs) size += 96 + bh.firstItem.length;
+    blockCache.set(key, bhs, size);
     return bhs;
   }
 

@@ -21,7 +21,7 @@ type NewPart = (sortedItems: Buffer[]) => Part;
 const newInmemory: NewPart = (items) => Part.buildInmemory((w) => { for (const it of items) w.add(it, 0, it.length); });
 const newFile: NewPart = (items) => {
   const dir = tmpDir();
-  Part.build(dir, (w) => { for (const it of items) w.add(it, 0, it.length); });
+  Part.buildFiles(dir, (w) => { for (const it of items) w.add(it, 0, it.length); });
   return Part.mustOpenFile(dir);
 };
 

@@ -216,7 +216,7 @@ export class Table {
     return n;
   }
 
-  /** createSnapshotAt hard-links all file parts plus a parts.json into dstDir (after flushToDisk), so that dstDir can be opened with mustOpen. */
+  /** createSnapshotAt hard-links all file parts plus a parts.json into dstDir (after flushToDisk), so that dstDir can be opened with mustOpen. dstDir must not exist or be empty. */
   createSnapshotAt(dstDir: string): void {
     this.flushToDisk();
     const abs = path.resolve(dstDir);

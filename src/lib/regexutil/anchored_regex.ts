@@ -46,7 +46,9 @@ const SET_VALUES_BASE = 1000;
 // States the matchesAll check may explore.
 const MATCHES_ALL_STATES = 256;
 
-const cache = new LruCache<string, AnchoredRegex>(1000, 16 << 20);
+// The cache holds at most 1000 regexes and about 64 MB of patterns and programs
+// (each lazy DFA adds at most DEFAULT_DFA_BYTES on top).
+const cache = new LruCache<string, AnchoredRegex>(1000, 64 << 20);
 
 /**
  * compileAnchored compiles re for whole-string matching (Prometheus label matcher
@@ -59,8 +61,9 @@ export function compileAnchored(re: string, opts: CompileOptions = {}): Anchored
   const key = (dotAll ? "s:" : ":") + re;
   let r = cache.get(key);
   if (r === undefined) {
-    r = build(re, dotAll);
-    cache.set(key, r, 256 + 4 * re.length);
+    const b = build(re, dotAll);
+    r = b.regex;
+    cache.set(key, r, b.weight);
   }
   return r;
 }
@@ -70,13 +73,16 @@ export function clearRegexCache(): void {
   cache.clear();
 }
 
-function build(source: string, dotAll: boolean): AnchoredRegex {
+// build compiles source; weight approximates the bytes the result holds on to.
+function build(source: string, dotAll: boolean): { regex: AnchoredRegex; weight: number } {
   const node = stripAnchors(simplify(parse(source, dotAll ? FLAG_DOT_NL : 0)));
   let dfa: LazyDfa | undefined;
+  let weight = 256 + 4 * source.length;
   const engine = (): LazyDfa => {
     if (dfa === undefined) {
       const prog = compile(node, source);
       dfa = new LazyDfa(prog, alphabetFor(prog));
+      weight += 40 * prog.op.length;
     }
     return dfa;
   };
@@ -95,7 +101,8 @@ function build(source: string, dotAll: boolean): AnchoredRegex {
   const cut = prefix.indexOf(String.fromCharCode(REPLACEMENT));
   if (cut >= 0) prefix = prefix.slice(0, cut);
 
-  const matchesAll = values === undefined && (isMatchAll(node) || (engine().matches("") && engine().matchesEverything(MATCHES_ALL_STATES)));
+  const matchesAll = values === undefined &&
+    (isMatchAll(node) || (mayMatchEmpty(node) && engine().matches("") && engine().matchesEverything(MATCHES_ALL_STATES)));
 
   let strategy: string;
   let matches: (s: string) => boolean;
@@ -131,7 +138,34 @@ function build(source: string, dotAll: boolean): AnchoredRegex {
       matches = prefix === "" ? (s) => d.matches(s) : (s) => s.startsWith(prefix) && d.matchesAfterPrefix(s, prefix);
     }
   }
-  return Object.freeze({ source, matches, literalPrefix: prefix, orValues, matchesAll, strategy });
+  const regex = Object.freeze({ source, matches, literalPrefix: prefix, orValues, matchesAll, strategy });
+  if (values !== undefined) weight += values.reduce((n, v) => n + 2 * v.length + 32, 0);
+  return { regex, weight };
+}
+
+// mayMatchEmpty reports whether n might match "" (assertions are assumed to hold).
+function mayMatchEmpty(n: Node): boolean {
+  switch (n.kind) {
+    case "empty":
+    case "assert":
+      return true;
+    case "noMatch":
+    case "literal":
+    case "class":
+      return false;
+    case "capture":
+      return mayMatchEmpty(n.sub);
+    case "concat":
+      return n.subs.every(mayMatchEmpty);
+    case "alternate":
+      return n.subs.some(mayMatchEmpty);
+    case "repeat":
+      return n.min === 0 || mayMatchEmpty(n.sub);
+    default: {
+      const _: never = n;
+      throw new Error(`BUG: unknown node ${JSON.stringify(_)}`);
+    }
+  }
 }
 
 // isMatchAll recognises (?s).* and alternations containing it without building an automaton.

@@ -25,6 +25,42 @@ export const EMPTY: Node = { kind: "empty" };
 /** NO_MATCH matches nothing. */
 export const NO_MATCH: Node = { kind: "noMatch" };
 
+/**
+ * concatNodes concatenates nodes: nested concatenations are flattened, empties
+ * dropped and adjacent literals of the same case mode merged (in linear time).
+ * It does not prune noMatch.
+ */
+export function concatNodes(parts: readonly Node[]): Node {
+  const out: Node[] = [];
+  let runes: number[] | undefined; // the literal being accumulated
+  let fold = false;
+  const flush = () => {
+    if (runes !== undefined) out.push({ kind: "literal", runes, fold });
+    runes = undefined;
+  };
+  for (const p of parts) {
+    for (const s of p.kind === "concat" ? p.subs : [p]) {
+      if (s.kind === "empty") continue;
+      if (s.kind === "literal") {
+        if (runes !== undefined && fold === s.fold) {
+          for (const r of s.runes) runes.push(r);
+          continue;
+        }
+        flush();
+        runes = s.runes.slice();
+        fold = s.fold;
+        continue;
+      }
+      flush();
+      out.push(s);
+    }
+  }
+  flush();
+  if (out.length === 0) return EMPTY;
+  if (out.length === 1) return out[0]!;
+  return { kind: "concat", subs: out };
+}
+
 /** runesString converts code points to a string (chunked: literals may be long). */
 export function runesString(runes: readonly number[]): string {
   let s = "";

@@ -75,12 +75,21 @@ export function isAnyButNewline(r: readonly number[]): boolean {
   return r.length === 4 && r[0] === 0 && r[1] === 9 && r[2] === 11 && r[3] === MAX_RUNE;
 }
 
-/** classRunes returns the code points of the clean class r, or undefined when there are more than limit. */
+/**
+ * classRunes returns the code points of the clean class r, or undefined when there
+ * are more than limit. Surrogates are left out: they never occur in decoded input.
+ */
 export function classRunes(r: readonly number[], limit: number): number[] | undefined {
-  if (classSize(r) > limit) return undefined;
   const out: number[] = [];
   for (let i = 0; i < r.length; i += 2) {
-    for (let c = r[i]!; c <= r[i + 1]!; c++) out.push(c);
+    let lo = r[i]!;
+    const hi = r[i + 1]!;
+    if (hi - lo + 1 + out.length > limit + 0x800) return undefined;
+    for (; lo <= hi; lo++) {
+      if (lo >= 0xd800 && lo <= 0xdfff) continue;
+      out.push(lo);
+      if (out.length > limit) return undefined;
+    }
   }
   return out;
 }

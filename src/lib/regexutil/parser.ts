@@ -9,7 +9,7 @@
 // Syntax reference: https://github.com/google/re2/wiki/Syntax and
 // https://pkg.go.dev/regexp/syntax .
 
-import { EMPTY, type AssertOp, type Node } from "./ast.ts";
+import { concatNodes, type AssertOp, type Node } from "./ast.ts";
 import { appendFoldedRange, foldClass } from "./case_fold.ts";
 import { MAX_RUNE, cleanClass, negateClass } from "./char_class.ts";
 import { ErrorCode, RegexSyntaxError } from "./regex_syntax_error.ts";
@@ -612,7 +612,7 @@ class Parser {
     let k = this.stack.length;
     while (k > 0 && !isMarker(this.stack[k - 1]!)) k--;
     const items = this.stack.splice(k) as Node[];
-    this.stack.push(makeConcat(items));
+    this.stack.push(concatNodes(items));
   }
 
   // alternate replaces the |-separated nodes above the topmost ( with their alternation.
@@ -639,26 +639,6 @@ class Parser {
     this.flags = open.flags;
     this.stack.push(open.capture ? { kind: "capture", sub: body, name: open.name } : body);
   }
-}
-
-// makeConcat concatenates nodes, merging adjacent literals of the same case mode.
-function makeConcat(items: readonly Node[]): Node {
-  const out: Node[] = [];
-  for (const it of items) {
-    const subs = it.kind === "concat" ? it.subs : [it];
-    for (const s of subs) {
-      if (s.kind === "empty") continue;
-      const last = out[out.length - 1];
-      if (s.kind === "literal" && last !== undefined && last.kind === "literal" && last.fold === s.fold) {
-        out[out.length - 1] = { kind: "literal", runes: last.runes.concat(s.runes), fold: s.fold };
-      } else {
-        out.push(s);
-      }
-    }
-  }
-  if (out.length === 0) return EMPTY;
-  if (out.length === 1) return out[0]!;
-  return { kind: "concat", subs: out };
 }
 
 function makeAlternate(branches: readonly Node[]): Node {

@@ -1,6 +1,6 @@
 // Tree simplification before analysis and compilation.
 
-import { EMPTY, NO_MATCH, type Node } from "./ast.ts";
+import { EMPTY, NO_MATCH, concatNodes, type Node } from "./ast.ts";
 
 /**
  * simplify returns an equivalent tree without capture groups, with nested
@@ -43,22 +43,8 @@ export function simplify(n: Node): Node {
 
 /** concatOf concatenates simplified nodes: flattens, drops empties, merges literals, and is noMatch if any part is. */
 export function concatOf(parts: readonly Node[]): Node {
-  const out: Node[] = [];
-  for (const p of parts) {
-    if (p.kind === "noMatch") return NO_MATCH;
-    for (const s of p.kind === "concat" ? p.subs : [p]) {
-      if (s.kind === "empty") continue;
-      const last = out[out.length - 1];
-      if (s.kind === "literal" && last !== undefined && last.kind === "literal" && last.fold === s.fold) {
-        out[out.length - 1] = { kind: "literal", runes: last.runes.concat(s.runes), fold: s.fold };
-      } else {
-        out.push(s);
-      }
-    }
-  }
-  if (out.length === 0) return EMPTY;
-  if (out.length === 1) return out[0]!;
-  return { kind: "concat", subs: out };
+  if (parts.some((p) => p.kind === "noMatch")) return NO_MATCH;
+  return concatNodes(parts);
 }
 
 /** alternateOf alternates simplified nodes: flattens and drops noMatch branches. */

@@ -45,17 +45,17 @@ export function posixClass(name: string): readonly number[] | undefined {
   return Object.hasOwn(POSIX_CLASSES, name) ? POSIX_CLASSES[name] : undefined;
 }
 
-// General categories: short names and the long aliases of PropertyValueAliases.txt.
+// General categories: the short name, then its long aliases (PropertyValueAliases.txt).
 const CATEGORIES = [
-  "C", "Other", "Cc", "Control", "cntrl", "Cf", "Format", "Cn", "Unassigned", "Co", "Private_Use", "Cs", "Surrogate",
-  "L", "Letter", "LC", "Cased_Letter", "Ll", "Lowercase_Letter", "Lm", "Modifier_Letter", "Lo", "Other_Letter",
-  "Lt", "Titlecase_Letter", "Lu", "Uppercase_Letter",
-  "M", "Mark", "Combining_Mark", "Mc", "Spacing_Mark", "Me", "Enclosing_Mark", "Mn", "Nonspacing_Mark",
-  "N", "Number", "Nd", "Decimal_Number", "digit", "Nl", "Letter_Number", "No", "Other_Number",
-  "P", "Punctuation", "punct", "Pc", "Connector_Punctuation", "Pd", "Dash_Punctuation", "Pe", "Close_Punctuation",
-  "Pf", "Final_Punctuation", "Pi", "Initial_Punctuation", "Po", "Other_Punctuation", "Ps", "Open_Punctuation",
-  "S", "Symbol", "Sc", "Currency_Symbol", "Sk", "Modifier_Symbol", "Sm", "Math_Symbol", "So", "Other_Symbol",
-  "Z", "Separator", "Zl", "Line_Separator", "Zp", "Paragraph_Separator", "Zs", "Space_Separator",
+  "C Other", "Cc Control cntrl", "Cf Format", "Cn Unassigned", "Co Private_Use", "Cs Surrogate",
+  "L Letter", "LC Cased_Letter", "Ll Lowercase_Letter", "Lm Modifier_Letter", "Lo Other_Letter",
+  "Lt Titlecase_Letter", "Lu Uppercase_Letter",
+  "M Mark Combining_Mark", "Mc Spacing_Mark", "Me Enclosing_Mark", "Mn Nonspacing_Mark",
+  "N Number", "Nd Decimal_Number digit", "Nl Letter_Number", "No Other_Number",
+  "P Punctuation punct", "Pc Connector_Punctuation", "Pd Dash_Punctuation", "Pe Close_Punctuation",
+  "Pf Final_Punctuation", "Pi Initial_Punctuation", "Po Other_Punctuation", "Ps Open_Punctuation",
+  "S Symbol", "Sc Currency_Symbol", "Sk Modifier_Symbol", "Sm Math_Symbol", "So Other_Symbol",
+  "Z Separator", "Zl Line_Separator", "Zp Paragraph_Separator", "Zs Space_Separator",
 ];
 
 // Script names (long form) of Unicode 16; a name the running Node does not know is rejected.
@@ -94,7 +94,10 @@ function properties(): Map<string, string> {
   if (propertyByName !== undefined) return propertyByName;
   const m = new Map<string, string>();
   for (const n of ["Any", "ASCII", "Assigned"]) m.set(looseName(n), n);
-  for (const n of CATEGORIES) m.set(looseName(n), `gc=${n}`);
+  for (const group of CATEGORIES) {
+    const names = group.split(" ");
+    for (const n of names) m.set(looseName(n), `gc=${names[0]}`);
+  }
   for (const n of SCRIPTS) {
     const key = looseName(n);
     if (m.has(key)) continue;

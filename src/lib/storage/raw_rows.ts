@@ -39,7 +39,7 @@ export class RawRows {
 
   reset(): void {
     this.n = 0;
-    if (this.tsid.length > 1 << 20) {
+    if (this.tsid.length > 1 << 21) {
       this.tsid = new Float64Array(1024);
       this.ts = new Float64Array(1024);
       this.vals = new Float64Array(1024);

@@ -281,7 +281,7 @@ export class Storage {
     this.counters.rowsAdded += res.rowsAdded;
     this.counters.tooSmall += res.tooSmallTimestamp;
     this.counters.tooBig += res.tooBigTimestamp;
-    if (raw.n >= 4 << 20) this.table.flushRawRows();
+    if (raw.n >= 1 << 20) this.table.flushRawRows();
     return res;
   }
 

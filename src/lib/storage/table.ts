@@ -172,13 +172,12 @@ export class Table {
     if (raw.n === 0) return;
     // Split rows by partition; nearly always they all fall into one.
     const names = new Map<string, number[]>();
-    let first = "";
+    const first = partitionName(raw.ts[0]!);
+    const [lo, hi] = partitionRange(first);
     let single = true;
     for (let i = 0; i < raw.n; i++) {
       const t = raw.ts[i]!;
-      const nm = partitionName(t);
-      if (i === 0) first = nm;
-      else if (nm !== first) { single = false; break; }
+      if (t < lo || t > hi) { single = false; break; }
     }
     if (single) {
       const p = this.partition(first);

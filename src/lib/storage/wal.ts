@@ -7,13 +7,16 @@
 
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as os from "node:os";
 import * as zlib from "node:zlib";
 import { mustFsyncPath, mustMkdirAll } from "../fs/index.ts";
 import { fatal, warn } from "../logger/index.ts";
 
 const RECORD_HEADER = 8; // u32 payload length, u32 crc32(payload)
 const TAG_SERIES = 1; // u32 id, u32 keyLen, key (UTF-8)
-const TAG_ROWS = 2; // u32 count, then count x (u32 id, f64 ts, f64 value)
+const TAG_SERIES_ROWS = 3; // u32 id, u32 count, count x f64 ts (LE), count x f64 value (LE)
+
+if (os.endianness() !== "LE") throw new Error("FATAL: the WAL format assumes a little-endian host");
 
 function segName(seq: number): string {
   return seq.toString(16).padStart(16, "0") + ".wal";
@@ -83,37 +86,20 @@ export class WalWriter {
     this.defined.add(id);
   }
 
-  /** addRows writes n rows (ids[i], ts[i], vals[i]) from start into the current record. */
-  addRows(ids: Uint32Array | Float64Array, ts: Float64Array, vals: Float64Array, start: number, n: number): void {
-    this.ensure(5 + n * 20);
-    const b = this.buf;
-    b[this.len] = TAG_ROWS;
-    b.writeUInt32BE(n, this.len + 1);
-    let o = this.len + 5;
-    for (let i = start; i < start + n; i++) {
-      b.writeUInt32BE(ids[i]!, o);
-      b.writeDoubleBE(ts[i]!, o + 4);
-      b.writeDoubleBE(vals[i]!, o + 12);
-      o += 20;
-    }
-    this.len = o;
-  }
-
-  /** addSeriesRows writes n rows of one series id. */
+  /** addSeriesRows writes the samples ts/vals[start:end) of series id into the current record. */
   addSeriesRows(id: number, ts: Float64Array, vals: Float64Array, start: number, end: number): void {
     const n = end - start;
-    this.ensure(5 + n * 20);
+    this.ensure(9 + n * 16);
     const b = this.buf;
-    b[this.len] = TAG_ROWS;
-    b.writeUInt32BE(n, this.len + 1);
-    let o = this.len + 5;
-    for (let i = start; i < end; i++) {
-      b.writeUInt32BE(id, o);
-      b.writeDoubleBE(ts[i]!, o + 4);
-      b.writeDoubleBE(vals[i]!, o + 12);
-      o += 20;
-    }
-    this.len = o;
+    b[this.len] = TAG_SERIES_ROWS;
+    b.writeUInt32BE(id, this.len + 1);
+    b.writeUInt32BE(n, this.len + 5);
+    let o = this.len + 9;
+    // Floats are copied in the host's (little-endian) byte order: one memcpy per column.
+    b.set(new Uint8Array(ts.buffer, ts.byteOffset + start * 8, n * 8), o);
+    o += n * 8;
+    b.set(new Uint8Array(vals.buffer, vals.byteOffset + start * 8, n * 8), o);
+    this.len = o + n * 8;
   }
 
   /** commit writes the record to the segment (one write(2)); after it returns the rows survive a process crash. */
@@ -226,18 +212,16 @@ export function replaySegment(
         const kl = payload.readUInt32BE(o + 5);
         keys.set(id, payload.toString("utf8", o + 9, o + 9 + kl));
         o += 9 + kl;
-      } else if (tag === TAG_ROWS) {
-        const n = payload.readUInt32BE(o + 1);
-        o += 5;
-        const ids = new Uint32Array(n);
-        const ts = new Float64Array(n);
-        const vals = new Float64Array(n);
-        for (let i = 0; i < n; i++) {
-          ids[i] = payload.readUInt32BE(o);
-          ts[i] = payload.readDoubleBE(o + 4);
-          vals[i] = payload.readDoubleBE(o + 12);
-          o += 20;
-        }
+      } else if (tag === TAG_SERIES_ROWS) {
+        const id = payload.readUInt32BE(o + 1);
+        const n = payload.readUInt32BE(o + 5);
+        o += 9;
+        // Copy into aligned arrays.
+        const ts = new Float64Array(payload.buffer.slice(payload.byteOffset + o, payload.byteOffset + o + n * 8));
+        o += n * 8;
+        const vals = new Float64Array(payload.buffer.slice(payload.byteOffset + o, payload.byteOffset + o + n * 8));
+        o += n * 8;
+        const ids = new Uint32Array(n).fill(id);
         onRows(keys, ids, ts, vals, n);
         stats.rows += n;
       } else {

@@ -49,7 +49,8 @@ test("readLinesBlocks counts lines for numbering", async () => {
   await f("a\n", 1, [["a", 1]]);
   await f("a\nb", 1, [["a", 1], ["b", 1]]);
   await f("a\nb\n", 100, [["a\nb\n", 2]]);
-  await f("\n\n", 1, [["\n", 2]]);
+  await f("\n\n", 1, [["", 1], ["", 1]]);
+  await f("\n\n", 100, [["\n\n", 2]]);
 });
 
 test("readLinesBlocks rejects a line longer than maxLineLen after yielding the lines before it", async () => {

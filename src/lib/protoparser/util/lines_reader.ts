@@ -29,44 +29,49 @@ export async function* readLinesBlocks(
 ): AsyncGenerator<LinesBlock, void, void> {
   let buf = Buffer.allocUnsafe(Math.max(2 * blockSize, 4096));
   let len = 0;
+  let start = 0; // start of the data not yet handed over
   let lineStart = 0; // start of the first incomplete line
-  let lines = 0; // newlines in buf[0, lineStart)
+  let lines = 0; // newlines in buf[start, lineStart)
   const tooLong = () => new Error(`too long line: more than ${maxLineLen} bytes`);
   for await (const chunk of src) {
     if (chunk.length === 0) continue;
+    // Blocks handed over are no longer referenced: drop them before adding more data.
+    if (start > 0) {
+      buf.copyWithin(0, start, len);
+      len -= start;
+      lineStart -= start;
+      start = 0;
+    }
     if (len + chunk.length > buf.length) {
       const nb = Buffer.allocUnsafe(Math.max(len + chunk.length, 2 * buf.length));
       buf.copy(nb, 0, 0, len);
       buf = nb;
     }
     buf.set(chunk, len);
-    const scanFrom = len;
+    let p = len;
     len += chunk.length;
     const view = buf.subarray(0, len);
-    let p = scanFrom;
-    let bad = false;
     for (;;) {
       const q = view.indexOf(10, p);
       if (q < 0) break;
       if (q - lineStart > maxLineLen) {
-        bad = true;
-        break;
+        if (lineStart > start) yield { data: buf.subarray(start, lineStart - 1), lines };
+        throw tooLong();
       }
       lines++;
       lineStart = q + 1;
-      p = q + 1;
+      p = lineStart;
+      if (lineStart - start >= blockSize) {
+        // The view stays valid until the next chunk arrives.
+        yield { data: buf.subarray(start, lineStart - 1), lines };
+        start = lineStart;
+        lines = 0;
+      }
     }
-    if (bad || len - lineStart > maxLineLen) {
-      if (lineStart > 0) yield { data: buf.subarray(0, lineStart - 1), lines };
+    if (len - lineStart > maxLineLen) {
+      if (lineStart > start) yield { data: buf.subarray(start, lineStart - 1), lines };
       throw tooLong();
     }
-    if (lineStart >= blockSize) {
-      yield { data: buf.subarray(0, lineStart - 1), lines };
-      buf.copyWithin(0, lineStart, len);
-      len -= lineStart;
-      lineStart = 0;
-      lines = 0;
-    }
   }
-  if (len > 0) yield { data: buf.subarray(0, len), lines: lineStart === len ? lines : lines + 1 };
+  if (len > start) yield { data: buf.subarray(start, len), lines: lineStart === len ? lines : lines + 1 };
 }

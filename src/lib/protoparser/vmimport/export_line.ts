@@ -56,7 +56,19 @@ export function exportMetricObject(labels: ReadonlyArray<readonly [string, strin
   return s + "}";
 }
 
+const ZEROS = "000000";
+
 function formatTimestamp(t: number): string {
+  // Millisecond timestamps of this era are not small integers (Smis), which V8 prints
+  // slowly; their two halves are, and print fast.
+  if (t >= 1e6 && t < 2e15) {
+    const hi = Math.floor(t / 1e6);
+    const lo = t - hi * 1e6;
+    if (lo === Math.floor(lo)) {
+      const ls = "" + lo;
+      return hi + ZEROS.slice(ls.length) + ls;
+    }
+  }
   // Timestamps are integers; BigInt keeps the exact digits beyond 2^53.
   return Number.isSafeInteger(t) ? "" + t : BigInt(Math.trunc(t)).toString();
 }

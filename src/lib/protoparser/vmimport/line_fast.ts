@@ -1,7 +1,8 @@
 // The fast reader of one JSON line in the shape VictoriaMetrics writes:
 //   {"metric":{"name":"value",...},"values":[...],"timestamps":[...]}
-// (keys in any order, whitespace allowed). It writes samples straight into the typed
-// arrays. Whenever the line is not plainly valid it gives up and returns false, and the
+// (keys in any order, whitespace allowed). It reads each array with one JSON.parse when
+// that is exact (twice as fast as a loop over characters; see vmimport.bench.ts), else
+// element by element, and writes samples straight into the typed arrays. Whenever the line is not plainly valid it gives up and returns false, and the
 // exact reader (line_slow.ts) decides; so for every line it accepts it must produce what
 // line_slow.ts produces (checked by line_fast.test.ts).
 import { parseFloatToken, parseInt64Token } from "./fastfloat.ts";
@@ -107,9 +108,46 @@ function tokenEnd(s: string, p: number, end: number): number {
   return i;
 }
 
+const BULK_MAX_CHARS = 16 << 20;
+
+// bulkArray parses the JSON array starting at p with JSON.parse (V8's C++ scanner is
+// about twice as fast as any loop here). Returns the array, with pos after it, or null
+// when the array is not plain JSON (NaN, Inf, strings, nesting: the caller then scans
+// it element by element).
+function bulkArray(s: string, p: number, end: number): unknown[] | null {
+  const q = s.indexOf("]", p);
+  // Past 16 MiB of text the temporary array costs more memory than it saves time.
+  if (q < 0 || q >= end || q - p > BULK_MAX_CHARS) return null;
+  let a: unknown;
+  try {
+    a = JSON.parse(s.slice(p, q + 1));
+  } catch {
+    return null;
+  }
+  pos = q + 1;
+  return a as unknown[];
+}
+
 // readValues reads the values array at p into rows.values[base..]; sets pos and count.
 function readValues(rows: ImportRows, s: string, p: number, end: number, base: number): boolean {
   if (p >= end || s.charCodeAt(p) !== 91) return false;
+  const bulk = bulkArray(s, p, end);
+  if (bulk !== null) {
+    const n = bulk.length;
+    if (base + n > rows.values.length) rows.growSamples(base + n);
+    const va = rows.values;
+    let i = 0;
+    for (; i < n; i++) {
+      const v = bulk[i];
+      if (typeof v === "number") va[base + i] = v;
+      else if (v === null) va[base + i] = NaN;
+      else break;
+    }
+    if (i === n) {
+      count = n;
+      return true;
+    }
+  }
   p = skipWS(s, p + 1, end);
   let k = base;
   let va = rows.values;
@@ -158,9 +196,15 @@ function readValues(rows: ImportRows, s: string, p: number, end: number, base: n
         nd += fd;
         if (fd === 0) nd = 0;
       }
-      if (nd > 0 && nd <= 15 && (i >= end || !isNumberChar(s.charCodeAt(i)))) {
-        v = fd === 0 ? m : m / POW10[fd]!;
-        if (neg) v = -v;
+      if (nd > 0 && (i >= end || !isNumberChar(s.charCodeAt(i)))) {
+        if (nd <= 15) {
+          v = fd === 0 ? m : m / POW10[fd]!;
+          if (neg) v = -v;
+        } else {
+          // Too many digits for one exact division (VM exports up to 17 significant
+          // digits): let Number() round the token once. fastfloat accepts any such token.
+          v = +s.slice(p, i);
+        }
         done = true;
       } else {
         v = 0;
@@ -209,9 +253,30 @@ function readValues(rows: ImportRows, s: string, p: number, end: number, base: n
   }
 }
 
+// JSON.parse cannot tell 1e3 or 1.0 from 1000, nor 007 from 7; fastfloat's ParseInt64
+// accepts only [-]digits, so the text must hold nothing else.
+const plainIntegers = /^\[[0-9,\- \t\r\n]*\]$/;
+
 // readTimestamps reads the timestamps array at p into rows.timestamps[base..].
 function readTimestamps(rows: ImportRows, s: string, p: number, end: number, base: number): boolean {
   if (p >= end || s.charCodeAt(p) !== 91) return false;
+  const bulk = bulkArray(s, p, end);
+  if (bulk !== null && plainIntegers.test(s.slice(p, pos))) {
+    const n = bulk.length;
+    if (base + n > rows.timestamps.length) rows.growSamples(base + n);
+    const ta = rows.timestamps;
+    let i = 0;
+    for (; i < n; i++) {
+      const t = bulk[i] as number;
+      // Beyond 2^53 the token may be outside int64; let the exact path decide.
+      if (t > 9007199254740992 || t < -9007199254740992) break;
+      ta[base + i] = t + 0; // -0 is 0
+    }
+    if (i === n) {
+      count = n;
+      return true;
+    }
+  }
   p = skipWS(s, p + 1, end);
   let k = base;
   let ta = rows.timestamps;

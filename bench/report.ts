@@ -1,0 +1,80 @@
+// Plain-text tables of a run: the servers side by side with Tidemark / VictoriaMetrics ratios.
+
+import type { MainResult, ScaleResult } from "./measure.ts";
+
+const MiB = 2 ** 20;
+
+/** table aligns rows of cells: the first column left, the others right. */
+export function table(rows: string[][]): string {
+  const widths: number[] = [];
+  for (const r of rows) r.forEach((c, i) => (widths[i] = Math.max(widths[i] ?? 0, c.length)));
+  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join("  ").trimEnd()).join("\n") + "\n";
+}
+
+/** num formats n with thousands separators and the given decimals; "-" for NaN or undefined. */
+export function num(n: number | undefined, decimals = 0): string {
+  if (n === undefined || !Number.isFinite(n)) return "-";
+  return n.toLocaleString("en-US", { minimumFractionDigits: decimals, maximumFractionDigits: decimals });
+}
+
+/** ratio formats a / b with 2 decimals, or "-" when either is missing. */
+export function ratio(a: number | undefined, b: number | undefined): string {
+  if (a === undefined || b === undefined || !Number.isFinite(a) || !Number.isFinite(b) || b === 0) return "-";
+  return (a / b).toFixed(2);
+}
+
+type Row = [label: string, get: (r: MainResult) => number, decimals: number, better: "higher" | "lower" | ""];
+
+const mainRows: Row[] = [
+  ["import: samples/s (wall clock)", (r) => r.import.samplesPerS, 0, "higher"],
+  ["import: wall s", (r) => r.import.wallS, 1, "lower"],
+  ["import: server CPU s", (r) => r.import.cpuS, 1, "lower"],
+  ["import: samples per server CPU s", (r) => r.import.samplesPerCpuS, 0, "higher"],
+  ["import: client CPU s", (r) => r.import.clientCpuS, 1, ""],
+  ["import: failed requests", (r) => r.import.failedBodies, 0, "lower"],
+  ["flush+merge+settle: server CPU s", (r) => r.merge.cpuS, 1, "lower"],
+  ["flush+merge+settle: wall s", (r) => (r.merge.flushMs + r.merge.forceMergeMs) / 1000 + r.merge.settleS, 1, "lower"],
+  ["RSS idle after start, MiB", (r) => r.memory.idleRssBytes / MiB, 1, "lower"],
+  ["RSS peak during import (250 ms samples), MiB", (r) => r.memory.peakRssImportBytes / MiB, 1, "lower"],
+  ["VmHWM after import, MiB", (r) => r.memory.hwmAfterImportBytes / MiB, 1, "lower"],
+  ["RSS after merge, MiB", (r) => r.memory.rssAfterMergeBytes / MiB, 1, "lower"],
+  ["VmHWM at the end (after export), MiB", (r) => r.memory.hwmBytes / MiB, 1, "lower"],
+  ["disk bytes (du -sb)", (r) => r.disk.bytes, 0, "lower"],
+  ["disk bytes per sample", (r) => r.disk.bytesPerSample, 3, "lower"],
+  ["export of all series, s", (r) => r.verify.exportS, 1, "lower"],
+  ["samples exported", (r) => r.verify.samples, 0, ""],
+  ["series exported", (r) => r.verify.series, 0, ""],
+  ["startup ms (empty data dir)", (r) => r.startupMs, 0, "lower"],
+  ["stop ms (SIGTERM to exit)", (r) => r.stop.stopMs, 0, "lower"],
+];
+
+/** renderMain renders the main run of VictoriaMetrics (if any) and Tidemark side by side. */
+export function renderMain(vm: MainResult | undefined, tm: MainResult | undefined): string {
+  const rows: string[][] = [["", "victoria-metrics", "tidemark", "tidemark/vm", "better"]];
+  for (const [label, get, d, better] of mainRows) {
+    const a = vm === undefined ? undefined : get(vm);
+    const b = tm === undefined ? undefined : get(tm);
+    rows.push([label, num(a, d), num(b, d), ratio(b, a), better]);
+  }
+  const ok = (r: MainResult | undefined): string => (r === undefined ? "-" : r.verify.ok ? "ok" : "MISMATCH");
+  rows.push(["all samples exported back", ok(vm), ok(tm), "", ""]);
+  return table(rows);
+}
+
+/** renderScale renders the scaling steps, with a ratio row per step when both servers ran it. */
+export function renderScale(steps: ScaleResult[]): string {
+  const rows: string[][] = [["series", "server", "samples", "wall s", "CPU s", "samples/CPU-s", "series/CPU-s", "peak RSS MiB", "RSS/series B", "verified"]];
+  const sizes = [...new Set(steps.map((s) => s.series))];
+  for (const n of sizes) {
+    const vm = steps.find((s) => s.series === n && s.server === "victoria-metrics");
+    const tm = steps.find((s) => s.series === n && s.server === "tidemark");
+    for (const s of [vm, tm]) {
+      if (s === undefined) continue;
+      rows.push([num(n), s.server, num(s.samples), num(s.wallS, 1), num(s.cpuS, 1), num(s.samplesPerCpuS), num(s.seriesPerCpuS), num(s.peakRssBytes / MiB, 1), num(s.rssPerSeriesBytes), s.verify.ok ? "ok" : "MISMATCH"]);
+    }
+    if (vm !== undefined && tm !== undefined) {
+      rows.push([num(n), "tidemark/vm", "", ratio(tm.wallS, vm.wallS), ratio(tm.cpuS, vm.cpuS), ratio(tm.samplesPerCpuS, vm.samplesPerCpuS), ratio(tm.seriesPerCpuS, vm.seriesPerCpuS), ratio(tm.peakRssBytes, vm.peakRssBytes), ratio(tm.rssPerSeriesBytes, vm.rssPerSeriesBytes), ""]);
+    }
+  }
+  return table(rows);
+}
