@@ -13,6 +13,8 @@ export interface IngestResult {
   failedBodies: number;
   okSamples: number;
   retries: number;
+  /** true when the deadline passed before every body was sent; bodies [0, okBodies + failedBodies) were sent */
+  timedOut: boolean;
   /** wall clock from the first send to the last response */
   wallS: number;
   /** the first few failures, for the report */
@@ -22,11 +24,12 @@ export interface IngestResult {
 /**
  * ingest POSTs bodies [0, bodies) of p to path with `concurrency` senders
  * taking the next body in order. 5xx and connection errors are retried up to
- * `retries` times; other non-2xx answers fail the body.
+ * `retries` times; other non-2xx answers fail the body. After timeoutS the
+ * senders take no new body, so the bodies sent are always a prefix.
  */
-export async function ingest(client: HttpClient, p: Payload, bodies: number, path: string, concurrency: number, retries = 3): Promise<IngestResult> {
+export async function ingest(client: HttpClient, p: Payload, bodies: number, path: string, concurrency: number, timeoutS = Infinity, retries = 3): Promise<IngestResult> {
   if (bodies > p.bodies) throw new Error(`BUG: ${bodies} bodies requested; the payload has ${p.bodies}`);
-  const r: IngestResult = { bodies, okBodies: 0, failedBodies: 0, okSamples: 0, retries: 0, wallS: 0, errors: [] };
+  const r: IngestResult = { bodies, okBodies: 0, failedBodies: 0, okSamples: 0, retries: 0, timedOut: false, wallS: 0, errors: [] };
   const fh = await fs.promises.open(p.file, "r");
   let next = 0;
   const fail = (msg: string): void => {
@@ -35,6 +38,11 @@ export async function ingest(client: HttpClient, p: Payload, bodies: number, pat
   };
   const sender = async (): Promise<void> => {
     for (let b = next++; b < bodies; b = next++) {
+      if (performance.now() > deadline) {
+        r.timedOut = true;
+        next = bodies;
+        break;
+      }
       const body = await readBody(fh, p, b);
       for (let attempt = 0; ; attempt++) {
         let msg: string;
@@ -63,6 +71,7 @@ export async function ingest(client: HttpClient, p: Payload, bodies: number, pat
     }
   };
   const t0 = performance.now();
+  const deadline = t0 + timeoutS * 1000;
   try {
     await Promise.all(Array.from({ length: concurrency }, sender));
   } finally {

@@ -16,6 +16,8 @@ export interface MeasureOptions {
   workDir: string;
   concurrency: number;
   settleTimeoutS: number;
+  /** a scaling step stops sending after this many seconds and reports the prefix it sent */
+  scaleTimeoutS: number;
   keepData: boolean;
   log: (msg: string) => void;
 }
@@ -59,6 +61,8 @@ export interface ScaleResult {
   peakRssBytes: number;
   rssPerSeriesBytes: number;
   failedBodies: number;
+  /** the step hit --scale-timeout: series and samples are what was sent until then */
+  timedOut: boolean;
   verify: Verify;
   problems: string[];
 }
@@ -177,12 +181,16 @@ export async function measureMain(spec: ServerSpec, p: Payload, o: MeasureOption
   }
 }
 
-/** measureScale sends the first `series` series of the scaling payload p (whole bodies) to a fresh spec server. */
+/**
+ * measureScale sends the first `series` series of the scaling payload p
+ * (whole bodies) to a fresh spec server; after o.scaleTimeoutS it stops
+ * sending and measures the series sent so far.
+ */
 export async function measureScale(spec: ServerSpec, p: Payload, series: number, o: MeasureOptions, track: (s: RunningServer | undefined) => void): Promise<ScaleResult> {
   const name = spec.name;
   const linesPerBody = p.lines[0]!;
   if (series % linesPerBody !== 0 || series > p.fleet.series) throw new Error(`BUG: scale step of ${series} series; want a multiple of ${linesPerBody} up to ${p.fleet.series}`);
-  const bodies = series / linesPerBody;
+  const wanted = series / linesPerBody;
   const dataDir = freshDir(o.workDir, `${name}-scale-data`);
   const s = await RunningServer.start(spec, dataDir, path.join(o.workDir, `${name}.log`));
   track(s);
@@ -192,24 +200,27 @@ export async function measureScale(spec: ServerSpec, p: Payload, series: number,
     const idleRss = memory(s.pid)?.rssBytes ?? NaN;
     const sampler = new RssSampler(s.pid);
     const cpu0 = cpuSeconds(s.pid);
-    const ing = await ingest(s.client, p, bodies, "/api/v1/import", o.concurrency);
+    const ing = await ingest(s.client, p, wanted, "/api/v1/import", o.concurrency, o.scaleTimeoutS);
     const cpuS = cpuSeconds(s.pid) - cpu0;
     const peak = Math.max(sampler.peakBytes, memory(s.pid)?.hwmBytes ?? 0);
     sampler.stop();
+    const bodies = ing.okBodies + ing.failedBodies;
+    const sent = bodies * linesPerBody;
     if (ing.failedBodies > 0) problems.push(`${name} scale ${series}: ${ing.failedBodies} of ${bodies} import requests failed; first: ${ing.errors[0]}`);
     const samples = sum(p.samples, bodies);
-    o.log(`${name}: ${series.toLocaleString("en-US")} series imported in ${ing.wallS.toFixed(1)} s, server CPU ${cpuS.toFixed(1)} s, peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB; verifying`);
-    const v = await verify(s, samples, series, sum(p.sums, bodies));
+    const partial = ing.timedOut ? ` (stopped by --scale-timeout=${o.scaleTimeoutS} after ${sent.toLocaleString("en-US")} of ${series.toLocaleString("en-US")} series)` : "";
+    o.log(`${name}: ${sent.toLocaleString("en-US")} series imported in ${ing.wallS.toFixed(1)} s${partial}, server CPU ${cpuS.toFixed(1)} s, peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB; verifying`);
+    const v = await verify(s, samples, sent, sum(p.sums, bodies));
     const vp = verifyProblem(`${name} scale ${series}`, v);
     if (vp !== undefined) problems.push(vp);
     const stop = await s.stop();
     track(undefined);
     if (stop.killed || stop.code !== 0) problems.push(`${name} scale ${series}: stop: exit code ${stop.code}, signal ${stop.signal}; log tail:\n${s.logTail()}`);
     return {
-      server: name, series, samples,
-      wallS: ing.wallS, cpuS, samplesPerCpuS: ing.okSamples / cpuS, seriesPerCpuS: series / cpuS,
-      idleRssBytes: idleRss, peakRssBytes: peak, rssPerSeriesBytes: (peak - idleRss) / series,
-      failedBodies: ing.failedBodies, verify: v, problems,
+      server: name, series: sent, samples,
+      wallS: ing.wallS, cpuS, samplesPerCpuS: ing.okSamples / cpuS, seriesPerCpuS: sent / cpuS,
+      idleRssBytes: idleRss, peakRssBytes: peak, rssPerSeriesBytes: (peak - idleRss) / sent,
+      failedBodies: ing.failedBodies, timedOut: ing.timedOut, verify: v, problems,
     };
   } catch (e) {
     throw new Error(`${(e as Error).message}\n${name} log tail:\n${s.logTail()}`);

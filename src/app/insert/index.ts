@@ -1,17 +1,12 @@
 // The insert role: ingestion endpoints.
 
-import type * as http from "node:http";
-import type { Request } from "../../lib/httpserver/index.ts";
+import type { Router } from "../../lib/httpserver/index.ts";
 import type { Storage } from "../../lib/storage/index.ts";
 import { handleImport } from "./vmimport.ts";
 
-/** handle serves the ingestion paths; false when the path is not one of them. */
-export async function handle(req: Request, res: http.ServerResponse, storage: Storage): Promise<boolean> {
-  switch (req.path) {
-    case "/api/v1/import":
-    case "/prometheus/api/v1/import":
-      await handleImport(req, res, storage);
-      return true;
+/** registerRoutes adds the ingestion paths to router. */
+export function registerRoutes(router: Router, storage: Storage): void {
+  for (const p of ["/api/v1/import", "/prometheus/api/v1/import"]) {
+    router.add(p, (req, res) => handleImport(req, res, storage), { metricPath: "/api/v1/import", protocol: "vmimport" });
   }
-  return false;
 }

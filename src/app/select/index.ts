@@ -1,17 +1,12 @@
 // The select role: query endpoints.
 
-import type * as http from "node:http";
-import type { Request } from "../../lib/httpserver/index.ts";
+import type { Router } from "../../lib/httpserver/index.ts";
 import type { Storage } from "../../lib/storage/index.ts";
 import { handleExport } from "./export.ts";
 
-/** handle serves the query paths; false when the path is not one of them. */
-export async function handle(req: Request, res: http.ServerResponse, storage: Storage): Promise<boolean> {
-  switch (req.path) {
-    case "/api/v1/export":
-    case "/prometheus/api/v1/export":
-      await handleExport(req, res, storage);
-      return true;
+/** registerRoutes adds the query paths to router. */
+export function registerRoutes(router: Router, storage: Storage): void {
+  for (const p of ["/api/v1/export", "/prometheus/api/v1/export"]) {
+    router.add(p, (req, res) => handleExport(req, res, storage), { metricPath: "/api/v1/export" });
   }
-  return false;
 }

@@ -1,11 +1,10 @@
 // The all-in-one single node: storage, insert and select roles in one
 // process behind one HTTP listener (-httpListenAddr, default :8428).
 
-import type * as http from "node:http";
 import * as flags from "../../lib/flagutil/index.ts";
-import { HttpServer, sendText, type Request } from "../../lib/httpserver/index.ts";
+import { HttpServer, Router } from "../../lib/httpserver/index.ts";
 import { info } from "../../lib/logger/index.ts";
-import { writePrometheus, gauge } from "../../lib/metrics/index.ts";
+import { gauge } from "../../lib/metrics/index.ts";
 import * as insert from "../insert/index.ts";
 import * as select from "../select/index.ts";
 import * as storageRole from "../storage/index.ts";
@@ -20,25 +19,12 @@ export async function init(): Promise<number> {
   const t0 = Date.now();
   const storage = await storageRole.init();
   registerProcessMetrics();
-  server = await HttpServer.start({
-    listenAddr: httpListenAddr.value,
-    name: "tidemark",
-    handler: async (req: Request, res: http.ServerResponse) => {
-      switch (req.path) {
-        case "/health":
-          sendText(res, 200, "OK");
-          return true;
-        case "/metrics":
-          res.setHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-          sendText(res, 200, writePrometheus());
-          return true;
-      }
-      if (await insert.handle(req, res, storage)) return true;
-      if (await select.handle(req, res, storage)) return true;
-      if (await storageRole.handle(req, res)) return true;
-      return false;
-    },
-  });
+  const router = new Router();
+  insert.registerRoutes(router, storage);
+  select.registerRoutes(router, storage);
+  storageRole.registerRoutes(router);
+  // /health and /metrics are the HTTP server's built-in routes.
+  server = await HttpServer.start({ listenAddr: httpListenAddr.value, name: "tidemark", handler: router.handle });
   gauge(`vm_app_start_timestamp`, () => Math.floor(t0 / 1000));
   info(`started Tidemark in ${((Date.now() - t0) / 1000).toFixed(3)}s; serving HTTP on ${httpListenAddr.value} (port ${server.port})`);
   return server.port;

@@ -1,10 +1,9 @@
 // The storage role: owns the Storage, and serves the maintenance, snapshot
 // and deletion APIs of a VictoriaMetrics single node / vmstorage.
 
-import type * as http from "node:http";
 import * as flags from "../../lib/flagutil/index.ts";
-import { HttpError, sendJSON, sendText, type Request } from "../../lib/httpserver/index.ts";
-import { counter, gauge } from "../../lib/metrics/index.ts";
+import { HttpError, sendJSON, sendText, type Request, type Router } from "../../lib/httpserver/index.ts";
+import { gauge } from "../../lib/metrics/index.ts";
 import { parseTime } from "../../lib/searchutil/index.ts";
 import { Storage, parseSeriesSelector, type TagFilter } from "../../lib/storage/index.ts";
 
@@ -21,9 +20,6 @@ const forceFlushAuthKey = flags.string("forceFlushAuthKey", "", "authKey, which 
 const deleteAuthKey = flags.string("deleteAuthKey", "", "authKey for the /api/v1/admin/tsdb/delete_series call");
 const maxDeleteSeries = flags.int("search.maxDeleteSeries", 1_000_000, "The maximum number of time series that one /api/v1/admin/tsdb/delete_series call can delete");
 
-const snapshotsCreated = counter(`vm_http_requests_total{path="/snapshot/create"}`);
-const deleteRequests = counter(`vm_http_requests_total{path="/api/v1/admin/tsdb/delete_series"}`);
-void snapshotsCreated; void deleteRequests;
 
 let storage: Storage | undefined;
 
@@ -105,57 +101,52 @@ function checkKey(req: Request, key: string, flagName: string): void {
   if (req.query.get("authKey") !== key) throw new HttpError(401, `The provided authKey doesn't match -${flagName}`);
 }
 
-/** handle serves the storage role's paths; false when the path is not its. */
-export async function handle(req: Request, res: http.ServerResponse): Promise<boolean> {
-  const s = get();
-  switch (req.path) {
-    case "/internal/force_flush":
-      checkKey(req, forceFlushAuthKey.value, "forceFlushAuthKey");
-      s.forceFlush();
-      sendText(res, 200, "");
-      return true;
-    case "/internal/force_merge": {
-      checkKey(req, forceMergeAuthKey.value, "forceMergeAuthKey");
-      const prefix = req.query.get("partition_prefix") ?? "";
-      if (prefix !== "" && !/^\d{1,4}(_\d{0,2})?$/.test(prefix)) throw new HttpError(400, `invalid partition_prefix=${JSON.stringify(prefix)}: want a prefix of YYYY_MM`);
-      s.forceMerge(prefix);
-      sendText(res, 200, "");
-      return true;
+/** registerRoutes adds the storage role's paths to router. */
+export function registerRoutes(router: Router): void {
+  router.add("/internal/force_flush", (req, res) => {
+    checkKey(req, forceFlushAuthKey.value, "forceFlushAuthKey");
+    get().forceFlush();
+    sendText(res, 200, "");
+  });
+  router.add("/internal/force_merge", (req, res) => {
+    checkKey(req, forceMergeAuthKey.value, "forceMergeAuthKey");
+    const prefix = req.query.get("partition_prefix") ?? "";
+    if (prefix !== "" && !/^\d{1,4}(_\d{0,2})?$/.test(prefix)) throw new HttpError(400, `invalid partition_prefix=${JSON.stringify(prefix)}: want a prefix of YYYY_MM`);
+    get().forceMerge(prefix);
+    sendText(res, 200, "");
+  });
+  router.add("/snapshot/create", (req, res) => {
+    checkKey(req, snapshotAuthKey.value, "snapshotAuthKey");
+    sendJSON(res, 200, { status: "ok", snapshot: get().createSnapshot() });
+  });
+  router.add("/snapshot/list", (req, res) => {
+    checkKey(req, snapshotAuthKey.value, "snapshotAuthKey");
+    sendJSON(res, 200, { status: "ok", snapshots: get().listSnapshots() });
+  });
+  router.add("/snapshot/delete", (req, res) => {
+    checkKey(req, snapshotAuthKey.value, "snapshotAuthKey");
+    const name = req.query.get("snapshot") ?? "";
+    let ok: boolean;
+    try {
+      ok = get().deleteSnapshot(name);
+    } catch (e) {
+      sendJSON(res, 400, { status: "error", msg: (e as Error).message });
+      return;
     }
-    case "/snapshot/create": {
-      checkKey(req, snapshotAuthKey.value, "snapshotAuthKey");
-      const name = s.createSnapshot();
-      sendJSON(res, 200, { status: "ok", snapshot: name });
-      return true;
+    if (!ok) {
+      sendJSON(res, 404, { status: "error", msg: `cannot find snapshot ${JSON.stringify(name)}` });
+      return;
     }
-    case "/snapshot/list":
-      checkKey(req, snapshotAuthKey.value, "snapshotAuthKey");
-      sendJSON(res, 200, { status: "ok", snapshots: s.listSnapshots() });
-      return true;
-    case "/snapshot/delete": {
-      checkKey(req, snapshotAuthKey.value, "snapshotAuthKey");
-      const name = req.query.get("snapshot") ?? "";
-      let ok: boolean;
-      try {
-        ok = s.deleteSnapshot(name);
-      } catch (e) {
-        sendJSON(res, 400, { status: "error", msg: (e as Error).message });
-        return true;
-      }
-      if (!ok) {
-        sendJSON(res, 404, { status: "error", msg: `cannot find snapshot ${JSON.stringify(name)}` });
-        return true;
-      }
-      sendJSON(res, 200, { status: "ok" });
-      return true;
-    }
-    case "/snapshot/delete_all":
-      checkKey(req, snapshotAuthKey.value, "snapshotAuthKey");
-      for (const name of s.listSnapshots()) s.deleteSnapshot(name);
-      sendJSON(res, 200, { status: "ok" });
-      return true;
-    case "/api/v1/admin/tsdb/delete_series":
-    case "/prometheus/api/v1/admin/tsdb/delete_series": {
+    sendJSON(res, 200, { status: "ok" });
+  });
+  router.add("/snapshot/delete_all", (req, res) => {
+    checkKey(req, snapshotAuthKey.value, "snapshotAuthKey");
+    const s = get();
+    for (const name of s.listSnapshots()) s.deleteSnapshot(name);
+    sendJSON(res, 200, { status: "ok" });
+  });
+  for (const p of ["/api/v1/admin/tsdb/delete_series", "/prometheus/api/v1/admin/tsdb/delete_series"]) {
+    router.add(p, async (req, res) => {
       checkKey(req, deleteAuthKey.value, "deleteAuthKey");
       const args = await req.formArgs();
       const matches = args.getAll("match[]");
@@ -165,13 +156,12 @@ export async function handle(req: Request, res: http.ServerResponse): Promise<bo
       const minT = startArg === null || startArg === "" ? -Infinity : parseTimeArg("start", startArg);
       const maxT = endArg === null || endArg === "" ? Infinity : parseTimeArg("end", endArg);
       if (minT > maxT) throw new HttpError(400, `start=${startArg} must not be after end=${endArg}`);
-      for (const m of matches) s.deleteSeries(parseMatch(m), minT, maxT, maxDeleteSeries.value);
+      const filterSets = matches.map(parseMatch);
+      for (const f of filterSets) get().deleteSeries(f, minT, maxT, maxDeleteSeries.value);
       res.statusCode = 204;
       res.end();
-      return true;
-    }
+    }, { metricPath: "/api/v1/admin/tsdb/delete_series" });
   }
-  return false;
 }
 
 /** parseMatch parses one match[] selector, answering 400 on a bad one. */

@@ -78,7 +78,8 @@ test("parseLineFast accepts only what parseLineSlow accepts, with the same resul
     }),
     { numRuns: 3000 },
   );
-  assert.ok(accepted > 300, `the fast path took ${accepted} lines`);
+  // About 10% of the random lines are valid; the bound only guards against a fast path that never runs.
+  assert.ok(accepted > 100, `the fast path took ${accepted} lines`);
 });
 
 test("parseLines never throws, reports each bad line and keeps the good ones in order", () => {
