@@ -51,6 +51,9 @@ export interface MainResult {
 /** ScaleResult is one step of the scaling run on one server. */
 export interface ScaleResult {
   server: string;
+  /** the series count asked for (--scale) */
+  step: number;
+  /** the series count sent: step, or less when timedOut */
   series: number;
   samples: number;
   wallS: number;
@@ -217,7 +220,7 @@ export async function measureScale(spec: ServerSpec, p: Payload, series: number,
     track(undefined);
     if (stop.killed || stop.code !== 0) problems.push(`${name} scale ${series}: stop: exit code ${stop.code}, signal ${stop.signal}; log tail:\n${s.logTail()}`);
     return {
-      server: name, series: sent, samples,
+      server: name, step: series, series: sent, samples,
       wallS: ing.wallS, cpuS, samplesPerCpuS: ing.okSamples / cpuS, seriesPerCpuS: sent / cpuS,
       idleRssBytes: idleRss, peakRssBytes: peak, rssPerSeriesBytes: (peak - idleRss) / sent,
       failedBodies: ing.failedBodies, timedOut: ing.timedOut, verify: v, problems,

@@ -63,17 +63,17 @@ export function renderMain(vm: MainResult | undefined, tm: MainResult | undefine
 
 /** renderScale renders the scaling steps, with a ratio row per step when both servers ran it. */
 export function renderScale(steps: ScaleResult[]): string {
-  const rows: string[][] = [["series", "server", "samples", "wall s", "CPU s", "samples/CPU-s", "series/CPU-s", "peak RSS MiB", "RSS/series B", "verified"]];
-  const sizes = [...new Set(steps.map((s) => s.series))];
-  for (const n of sizes) {
-    const vm = steps.find((s) => s.series === n && s.server === "victoria-metrics");
-    const tm = steps.find((s) => s.series === n && s.server === "tidemark");
+  const rows: string[][] = [["step", "server", "series", "samples", "wall s", "CPU s", "samples/CPU-s", "series/CPU-s", "peak RSS MiB", "RSS/series B", "verified"]];
+  for (const n of new Set(steps.map((s) => s.step))) {
+    const vm = steps.find((s) => s.step === n && s.server === "victoria-metrics");
+    const tm = steps.find((s) => s.step === n && s.server === "tidemark");
     for (const s of [vm, tm]) {
       if (s === undefined) continue;
-      rows.push([num(n), s.server, num(s.samples), num(s.wallS, 1), num(s.cpuS, 1), num(s.samplesPerCpuS), num(s.seriesPerCpuS), num(s.peakRssBytes / MiB, 1), num(s.rssPerSeriesBytes), s.verify.ok ? "ok" : "MISMATCH"]);
+      const verified = (s.verify.ok ? "ok" : "MISMATCH") + (s.timedOut ? " (timeout)" : "");
+      rows.push([num(n), s.server, num(s.series), num(s.samples), num(s.wallS, 1), num(s.cpuS, 1), num(s.samplesPerCpuS), num(s.seriesPerCpuS), num(s.peakRssBytes / MiB, 1), num(s.rssPerSeriesBytes), verified]);
     }
     if (vm !== undefined && tm !== undefined) {
-      rows.push([num(n), "tidemark/vm", "", ratio(tm.wallS, vm.wallS), ratio(tm.cpuS, vm.cpuS), ratio(tm.samplesPerCpuS, vm.samplesPerCpuS), ratio(tm.seriesPerCpuS, vm.seriesPerCpuS), ratio(tm.peakRssBytes, vm.peakRssBytes), ratio(tm.rssPerSeriesBytes, vm.rssPerSeriesBytes), ""]);
+      rows.push([num(n), "tidemark/vm", "", "", ratio(tm.wallS, vm.wallS), ratio(tm.cpuS, vm.cpuS), ratio(tm.samplesPerCpuS, vm.samplesPerCpuS), ratio(tm.seriesPerCpuS, vm.seriesPerCpuS), ratio(tm.peakRssBytes, vm.peakRssBytes), ratio(tm.rssPerSeriesBytes, vm.rssPerSeriesBytes), ""]);
     }
   }
   return table(rows);

@@ -27,6 +27,7 @@ Compares Tidemark with VictoriaMetrics on the same machine; see bench/README.md.
   --scale-samples N   samples per series in the scaling steps (default 10)
   --only NAME         run only "tidemark" or only "victoria-metrics"
   --vm-bin PATH       VictoriaMetrics binary (default /usr/bin/victoria-metrics)
+  --scale-timeout S   a scaling step stops sending after S seconds and reports what it sent (default 900)
   --settle-timeout S  max wait for the data dir size to stop changing (default 60)
   --seed N            workload seed (default 1)
   --name NAME         results go to bench/results/<date>-<NAME>.json|.txt (default "run")
@@ -54,6 +55,7 @@ interface Options {
   only: string;
   vmBin: string;
   settleTimeoutS: number;
+  scaleTimeoutS: number;
   seed: number;
   name: string;
   workDir: string;
@@ -76,6 +78,7 @@ function parseOptions(argv: string[]): Options | undefined {
       only: { type: "string", default: "" },
       "vm-bin": { type: "string", default: "/usr/bin/victoria-metrics" },
       "settle-timeout": { type: "string", default: "60" },
+      "scale-timeout": { type: "string", default: "900" },
       seed: { type: "string", default: "1" },
       name: { type: "string", default: "run" },
       "work-dir": { type: "string", default: "" },
@@ -108,6 +111,7 @@ function parseOptions(argv: string[]): Options | undefined {
     only: v.only,
     vmBin: v["vm-bin"],
     settleTimeoutS: int("settle-timeout", v["settle-timeout"], 1),
+    scaleTimeoutS: int("scale-timeout", v["scale-timeout"], 1),
     seed: int("seed", v.seed, 0),
     name: v.name,
     workDir: v["work-dir"],
@@ -203,7 +207,7 @@ async function main(): Promise<number> {
     log(`scaling workload: ${describePayload(scale, o.scaleSamples)}; generated in ${scaleGenS.toFixed(1)} s`);
   }
 
-  const mo: MeasureOptions = { workDir, concurrency: o.concurrency, settleTimeoutS: o.settleTimeoutS, keepData: o.keep, log };
+  const mo: MeasureOptions = { workDir, concurrency: o.concurrency, settleTimeoutS: o.settleTimeoutS, scaleTimeoutS: o.scaleTimeoutS, keepData: o.keep, log };
   const onError = (what: string, e: unknown): void => {
     if (e instanceof StartError) couldNotRun = true;
     problems.push(`${what}: ${(e as Error).message}`);
@@ -228,6 +232,7 @@ async function main(): Promise<number> {
           const r = await measureScale(spec, scale, n, mo, track);
           scaleResults.push(r);
           problems.push(...r.problems);
+          if (r.timedOut) notes.push(`${spec.name} scale ${num(n)}: stopped sending after --scale-timeout=${o.scaleTimeoutS} s with ${num(r.series)} series sent; its row measures those`);
         } catch (e) {
           onError(`${spec.name} scale ${n}`, e);
         }

@@ -34,5 +34,5 @@ export async function init(): Promise<number> {
 export async function stop(): Promise<void> {
   if (server !== undefined) await server.stop();
   server = undefined;
-  storageRole.stop();
+  await storageRole.stop();
 }

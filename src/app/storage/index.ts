@@ -53,8 +53,8 @@ export function get(): Storage {
 }
 
 /** stop flushes and closes the storage. */
-export function stop(): void {
-  storage?.close();
+export async function stop(): Promise<void> {
+  await storage?.close();
   storage = undefined;
 }
 
@@ -108,11 +108,11 @@ export function registerRoutes(router: Router): void {
     get().forceFlush();
     sendText(res, 200, "");
   });
-  router.add("/internal/force_merge", (req, res) => {
+  router.add("/internal/force_merge", async (req, res) => {
     checkKey(req, forceMergeAuthKey.value, "forceMergeAuthKey");
     const prefix = req.query.get("partition_prefix") ?? "";
     if (prefix !== "" && !/^\d{1,4}(_\d{0,2})?$/.test(prefix)) throw new HttpError(400, `invalid partition_prefix=${JSON.stringify(prefix)}: want a prefix of YYYY_MM`);
-    get().forceMerge(prefix);
+    await get().forceMerge(prefix);
     sendText(res, 200, "");
   });
   router.add("/snapshot/create", (req, res) => {
@@ -157,7 +157,7 @@ export function registerRoutes(router: Router): void {
       const maxT = endArg === null || endArg === "" ? Infinity : parseTimeArg("end", endArg);
       if (minT > maxT) throw new HttpError(400, `start=${startArg} must not be after end=${endArg}`);
       const filterSets = matches.map(parseMatch);
-      for (const f of filterSets) get().deleteSeries(f, minT, maxT, maxDeleteSeries.value);
+      for (const f of filterSets) await get().deleteSeries(f, minT, maxT, maxDeleteSeries.value);
       res.statusCode = 204;
       res.end();
     }, { metricPath: "/api/v1/admin/tsdb/delete_series" });

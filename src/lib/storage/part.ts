@@ -288,3 +288,23 @@ export class FileSink implements PartSink {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * writeMemoryPart writes an in-memory part to finalDir as a file part as it
+ * is (same layout, no re-encoding): temp dir, fsync, rename.
+ */
+export function writeMemoryPart(part: Part, finalDir: string): Part {
+  const src = part.source;
+  if (!(src instanceof MemorySource)) throw new Error("BUG: writeMemoryPart needs an in-memory part");
+  const tmp = finalDir + ".tmp";
+  fs.rmSync(tmp, { recursive: true, force: true });
+  fs.mkdirSync(tmp, { recursive: true });
+  mustWriteSync(path.join(tmp, timestampsFilename), src.ts);
+  mustWriteSync(path.join(tmp, valuesFilename), src.vals);
+  mustWriteSync(path.join(tmp, indexFilename), src.index);
+  mustWriteSync(path.join(tmp, metaindexFilename), part.metaindex.marshal());
+  mustWriteSync(path.join(tmp, metadataFilename), JSON.stringify(part.header));
+  mustFsyncPath(tmp);
+  mustRename(tmp, finalDir);
+  return Part.openFile(finalDir);
+}

@@ -300,9 +300,9 @@ export class Storage {
   }
 
   /** forceMerge fully merges partitions whose name starts with prefix ("" = all). */
-  forceMerge(prefix: string): void {
+  async forceMerge(prefix: string): Promise<void> {
     this.flushToDisk();
-    this.table.forceMerge(prefix);
+    await this.table.forceMerge(prefix);
     this.index.table.forceMerge();
   }
 
@@ -359,14 +359,14 @@ export class Storage {
    * rewritten on disk before this returns, so they never come back.
    * Returns the number of series touched.
    */
-  deleteSeries(filters: readonly TagFilter[], minT: number, maxT: number, maxSeries: number): number {
+  async deleteSeries(filters: readonly TagFilter[], minT: number, maxT: number, maxSeries: number): Promise<number> {
     const whole = minT === -Infinity && maxT === Infinity;
     // Everything acknowledged so far must be in file parts (and out of the WAL) first.
     this.flushToDisk();
     const ids = this.index.searchMetricIDs(filters, whole ? 0 : minT, whole ? 8.64e15 : maxT, maxSeries);
     if (ids.size === 0) return 0;
     const { tsids, keys } = this.index.resolveSeries(ids);
-    this.table.deleteRows(tsids, minT, maxT);
+    await this.table.deleteRows(tsids, minT, maxT);
     if (whole) {
       this.index.markDeleted(ids);
       for (const k of keys) { this.cacheCurr.delete(k); this.cachePrev.delete(k); }
@@ -434,11 +434,11 @@ export class Storage {
     };
   }
 
-  /** close flushes everything to disk and releases the directory. */
-  close(): void {
+  /** close waits for a running merge, flushes everything to disk and releases the directory. */
+  async close(): Promise<void> {
     if (this.closed) return;
     if (this.flushTimer !== undefined) clearInterval(this.flushTimer);
-    this.table.close();
+    await this.table.close();
     this.flushToDisk();
     this.closed = true;
     this.wal.close();

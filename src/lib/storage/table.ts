@@ -9,7 +9,8 @@ import * as path from "node:path";
 import { isTempName, mustFsyncPath, mustHardLinkDir, mustMkdirAll, mustRemoveAll, mustWriteAtomic } from "../fs/index.ts";
 import { info, warn } from "../logger/index.ts";
 import { mergeParts, pickPartsToMerge } from "./merge.ts";
-import { FileSink, MemorySink, Part } from "./part.ts";
+import { FileSink, MemorySink, Part, writeMemoryPart } from "./part.ts";
+import { MergeRunner } from "./merge_runner.ts";
 import { RawRows, writeSortedPart } from "./raw_rows.ts";
 import { SeriesMerger, type MergeOptions } from "./series_merger.ts";
 import { partsFilename } from "./filenames.ts";
@@ -55,6 +56,8 @@ export interface TableOptions {
   backgroundMerges?: boolean;
   /** raw rows become a searchable part this often (ms); 0 = only on demand */
   rawFlushIntervalMs?: number;
+  /** run file-part merges in a worker thread; default true */
+  mergeInWorker?: boolean;
 }
 
 export class TableStats {
@@ -67,7 +70,7 @@ export class TableStats {
 }
 
 /** maxInmemoryParts per partition before they are merged together. */
-const maxInmemoryParts = 8;
+const maxInmemoryParts = 16;
 /** maxFileParts: above it merges become less picky. */
 const maxFilePartsSoft = 30;
 
@@ -81,9 +84,12 @@ export class Table {
   private nextPartID: number;
   private mergeTimer: NodeJS.Timeout | undefined;
   private rawTimer: NodeJS.Timeout | undefined;
-  /** merges are paused while > 0 (deletion rewrites parts) */
+  /** background merges are paused while > 0 (deletion and force merges rewrite parts) */
   private mergePause = 0;
   private closed = false;
+  private runner: MergeRunner;
+  /** the background merge in flight, if any */
+  private inflight: Promise<void> | undefined;
 
   constructor(dir: string, opts: TableOptions) {
     this.dir = dir;
@@ -91,6 +97,7 @@ export class Table {
     this.nextPartID = Date.now() * 1000;
     mustMkdirAll(dir);
     this.open();
+    this.runner = new MergeRunner(opts.mergeInWorker ?? true);
     if (opts.backgroundMerges ?? true) {
       this.mergeTimer = setInterval(() => this.mergeStep(), 1000);
       this.mergeTimer.unref();
@@ -229,12 +236,13 @@ export class Table {
     const old: Part[] = [];
     for (const p of this.partitions.values()) {
       if (p.inmemory.length === 0) continue;
-      const name = this.newPartName();
-      const { part } = mergeParts(p.inmemory, new FileSink(path.join(p.dir, name)), { ...this.mergeOpts(), dedupInterval: 0 });
-      old.push(...p.inmemory);
+      // In-memory parts have the file layout already: write them as they are
+      // (cheap), and let the background merges combine the small file parts.
+      for (const mp of p.inmemory) {
+        if (mp.header.rowsCount > 0) p.files.push(writeMemoryPart(mp, path.join(p.dir, this.newPartName())));
+        old.push(mp);
+      }
       p.inmemory = [];
-      if (part.header.rowsCount > 0) p.files.push(part);
-      else part.release(true);
     }
     beforePublish();
     this.walCheckpoint = checkpoint;
@@ -242,50 +250,83 @@ export class Table {
     for (const o of old) o.release(false);
   }
 
-  /** mergeStep runs at most one background merge of file parts and drops expired partitions. */
+  /** mergeStep starts at most one background merge of file parts and drops expired partitions. */
   mergeStep(): void {
-    if (this.closed || this.mergePause > 0) return;
+    if (this.closed || this.mergePause > 0 || this.inflight !== undefined) return;
     this.dropExpiredPartitions();
     for (const p of this.partitions.values()) {
       const sizes = p.files.map((f) => f.sizeBytes);
       const minMul = p.files.length > maxFilePartsSoft ? 1.7 : 7.5;
       const pick = pickPartsToMerge(sizes, 15, 512 * 1024 * 1024, minMul);
       if (pick.length >= 2) {
-        this.mergeFileParts(p, pick.map((i) => p.files[i]!), "small");
+        const done = this.mergeFileParts(p, pick.map((i) => p.files[i]!), this.mergeOpts());
+        this.inflight = done.then(
+          () => { this.inflight = undefined; },
+          (e: unknown) => { this.inflight = undefined; warn(`background merge failed: ${(e as Error).message}`); },
+        );
         return;
       }
     }
   }
 
-  private mergeFileParts(p: Partition, parts: Part[], kind: "small", opts?: MergeOptions): void {
+  /** idle resolves when no background merge is running. */
+  async idle(): Promise<void> {
+    while (this.inflight !== undefined) await this.inflight;
+  }
+
+  // mergeFileParts merges parts of p into one new file part (in the merge
+  // worker) and publishes it in place of them.
+  private async mergeFileParts(p: Partition, parts: Part[], opts: MergeOptions, del?: { tsids: number[]; minT: number; maxT: number }): Promise<void> {
     const t0 = performance.now();
     const name = this.newPartName();
-    const { part, rowsIn, rowsOut } = mergeParts(parts, new FileSink(path.join(p.dir, name)), opts ?? this.mergeOpts());
-    const set = new Set(parts);
-    p.files = p.files.filter((f) => !set.has(f));
-    if (part.header.rowsCount > 0) p.files.push(part);
-    this.writeManifest();
-    if (part.header.rowsCount === 0) part.release(true);
-    for (const o of parts) o.release(true);
-    this.stats.mergesTotal[kind]++;
-    this.stats.rowsMergedTotal += rowsIn;
-    this.stats.rowsDeletedTotal += rowsIn - rowsOut;
-    this.stats.mergeTimeMs += performance.now() - t0;
+    const outDir = path.join(p.dir, name);
+    for (const part of parts) { part.inMerge = true; part.incRef(); }
+    try {
+      const r = await this.runner.run({
+        inputs: parts.map((x) => x.dir!),
+        outDir,
+        minT: opts.minT,
+        maxT: opts.maxT,
+        dedupInterval: opts.dedupInterval,
+        deleteTSIDs: del?.tsids,
+        delMinT: del?.minT,
+        delMaxT: del?.maxT,
+      });
+      if (this.partitions.get(p.name) !== p || this.closed) {
+        // The partition was dropped (retention) or the table closed meanwhile.
+        mustRemoveAll(outDir);
+        return;
+      }
+      const part = Part.openFile(outDir);
+      const set = new Set(parts);
+      p.files = p.files.filter((f) => !set.has(f));
+      if (part.header.rowsCount > 0) p.files.push(part);
+      this.writeManifest();
+      if (part.header.rowsCount === 0) part.release(true);
+      for (const o of parts) o.release(true);
+      this.stats.mergesTotal.small++;
+      this.stats.rowsMergedTotal += r.rowsIn;
+      this.stats.rowsDeletedTotal += r.rowsIn - r.rowsOut;
+      this.stats.mergeTimeMs += performance.now() - t0;
+    } finally {
+      for (const part of parts) { part.inMerge = false; part.decRef(); }
+    }
   }
 
   /** forceMerge merges all file parts of partitions whose name starts with prefix into one part each. */
-  forceMerge(prefix: string): void {
+  async forceMerge(prefix: string): Promise<void> {
     this.mergePause++;
     try {
-      for (const p of this.partitions.values()) {
+      await this.idle();
+      for (const p of [...this.partitions.values()]) {
         if (!p.name.startsWith(prefix)) continue;
         if (p.files.length === 0) continue;
         if (p.files.length === 1 && p.files[0]!.header.minDedupInterval >= this.opts.dedupIntervalMs) {
-          // Still rewrite to apply retention when part of it expired.
+          // A single part is rewritten only when part of it has expired.
           const [minT] = this.retentionBounds();
           if (p.files[0]!.header.minTimestamp >= minT) continue;
         }
-        this.mergeFileParts(p, [...p.files], "small");
+        await this.mergeFileParts(p, [...p.files], this.mergeOpts());
       }
     } finally {
       this.mergePause--;
@@ -335,13 +376,14 @@ export class Table {
    * by rewriting every file part that holds any (in-memory data is flushed
    * to disk first by the caller).
    */
-  deleteRows(tsids: Float64Array, minT: number, maxT: number): number {
+  async deleteRows(tsids: Float64Array, minT: number, maxT: number): Promise<number> {
     if (tsids.length === 0) return 0;
-    const want = new Set<number>(tsids);
     const before = this.stats.rowsDeletedTotal;
     this.mergePause++;
     try {
-      for (const p of this.partitions.values()) {
+      await this.idle();
+      const del = { tsids: [...tsids], minT, maxT };
+      for (const p of [...this.partitions.values()]) {
         if (p.maxT < minT || p.minT > maxT) continue;
         const affected = p.files.filter((part) => {
           if (part.header.maxTimestamp < minT || part.header.minTimestamp > maxT) return false;
@@ -349,8 +391,7 @@ export class Table {
           return m.next();
         });
         for (const part of affected) {
-          const opts: MergeOptions = { ...this.mergeOpts(), dedupInterval: part.header.minDedupInterval, deleteRange: (t) => (want.has(t) ? [minT, maxT] : undefined) };
-          this.mergeFileParts(p, [part], "small", opts);
+          await this.mergeFileParts(p, [part], { ...this.mergeOpts(), dedupInterval: part.header.minDedupInterval }, del);
         }
       }
     } finally {
@@ -387,10 +428,13 @@ export class Table {
     return r;
   }
 
-  close(): void {
-    this.closed = true;
+  /** close stops the timers and waits for a running merge to finish. */
+  async close(): Promise<void> {
     if (this.mergeTimer !== undefined) clearInterval(this.mergeTimer);
     if (this.rawTimer !== undefined) clearInterval(this.rawTimer);
+    await this.idle();
+    this.closed = true;
+    await this.runner.close();
   }
 
   /** releaseAll releases every part (after close and a final flush). */

@@ -1,0 +1,61 @@
+// MergeRunner runs merge jobs in one worker thread (or in the calling thread
+// when workers are disabled, for tests), one job at a time.
+
+import { Worker } from "node:worker_threads";
+import { fatal } from "../logger/index.ts";
+import { runMergeJob, type MergeJob, type MergeResult } from "./merge_worker.ts";
+
+export class MergeRunner {
+  private worker: Worker | undefined;
+  private readonly useWorker: boolean;
+  private nextID = 1;
+  private pending = new Map<number, { resolve: (r: MergeResult) => void; reject: (e: Error) => void }>();
+  private closed = false;
+
+  constructor(useWorker: boolean) {
+    this.useWorker = useWorker;
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker !== undefined) return this.worker;
+    const w = new Worker(new URL("./merge_worker.ts", import.meta.url));
+    w.on("message", (r: MergeResult) => {
+      const p = this.pending.get(r.id);
+      if (p === undefined) return;
+      this.pending.delete(r.id);
+      if (r.error !== undefined) p.reject(new Error(r.error));
+      else p.resolve(r);
+    });
+    w.on("error", (e: Error) => fatal(`merge worker failed: ${e.stack ?? e.message}`));
+    w.on("exit", (code) => {
+      if (!this.closed) fatal(`merge worker exited unexpectedly with code ${code} (an I/O error in a merge is fatal)`);
+    });
+    w.unref();
+    this.worker = w;
+    return w;
+  }
+
+  /** run performs job and resolves with its result. */
+  run(job: Omit<MergeJob, "id">): Promise<MergeResult> {
+    const id = this.nextID++;
+    const full: MergeJob = { ...job, id };
+    if (!this.useWorker) {
+      try {
+        return Promise.resolve(runMergeJob(full));
+      } catch (e) {
+        return Promise.reject(e as Error);
+      }
+    }
+    const w = this.ensureWorker();
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      w.postMessage(full);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    if (this.worker !== undefined) await this.worker.terminate();
+    this.worker = undefined;
+  }
+}

@@ -1,0 +1,62 @@
+// The worker thread that runs file-part merges, so that a large merge does
+// not stall ingestion and queries on the main thread. It opens the input
+// parts read-only, writes the output part (temp dir, fsync, rename) and
+// reports; the main thread publishes it in the manifest.
+
+import { parentPort } from "node:worker_threads";
+import { mergeParts } from "./merge.ts";
+import { FileSink, Part } from "./part.ts";
+import type { MergeOptions } from "./series_merger.ts";
+
+/** MergeJob is what the main thread sends: plain data only. */
+export interface MergeJob {
+  id: number;
+  inputs: string[];
+  outDir: string;
+  minT: number;
+  maxT: number;
+  dedupInterval: number;
+  /** samples of these TSIDs in [delMinT, delMaxT] are dropped */
+  deleteTSIDs?: number[];
+  delMinT?: number;
+  delMaxT?: number;
+}
+
+/** MergeResult is what the worker answers. */
+export interface MergeResult {
+  id: number;
+  error?: string;
+  rowsIn: number;
+  rowsOut: number;
+}
+
+/** runMergeJob performs a job; used by the worker and by the in-thread fallback. */
+export function runMergeJob(job: MergeJob): MergeResult {
+  const parts = job.inputs.map((d) => Part.openFile(d));
+  try {
+    const opts: MergeOptions = { minT: job.minT, maxT: job.maxT, dedupInterval: job.dedupInterval };
+    if (job.deleteTSIDs !== undefined) {
+      const del = new Set(job.deleteTSIDs);
+      const range = [job.delMinT ?? -Infinity, job.delMaxT ?? Infinity] as const;
+      opts.deleteRange = (t) => (del.has(t) ? range : undefined);
+    }
+    const { part, rowsIn, rowsOut } = mergeParts(parts, new FileSink(job.outDir), opts);
+    part.release(false);
+    return { id: job.id, rowsIn, rowsOut };
+  } finally {
+    for (const p of parts) p.release(false);
+  }
+}
+
+if (parentPort !== null) {
+  const port = parentPort;
+  port.on("message", (job: MergeJob) => {
+    let res: MergeResult;
+    try {
+      res = runMergeJob(job);
+    } catch (e) {
+      res = { id: job.id, error: (e as Error).stack ?? String(e), rowsIn: 0, rowsOut: 0 };
+    }
+    port.postMessage(res);
+  });
+}
