@@ -290,3 +290,62 @@ test("flags: -help lists them with defaults; unknown flags and bad values exit w
   const d = await runTidemark(["-dedup.minScrapeInterval=5parsecs"]);
   assert.equal(d.code, 2);
 });
+
+test("-dedup.minScrapeInterval keeps one sample per interval, at query time and after merges", async () => {
+  const dir = tempDir();
+  const base = Math.floor((Date.now() - HOUR) / 60_000) * 60_000;
+  // Two replicas sending the same series 1 s apart, every 10 s.
+  const ts: number[] = [], vs: number[] = [];
+  for (let i = 0; i < 60; i++) { ts.push(base + i * 10_000); vs.push(i); ts.push(base + i * 10_000 + 1000); vs.push(i + 0.5); }
+  const order = ts.map((t, i) => [t, vs[i]!] as const).sort((a, b) => a[0] - b[0]);
+  const line = { metric: { __name__: "dedup_me" }, values: order.map((x) => x[1]), timestamps: order.map((x) => x[0]) };
+  const s = await startServer([`-storageDataPath=${dir}`, "-dedup.minScrapeInterval=30s"]);
+  try {
+    assert.equal((await s.post("/api/v1/import", JSON.stringify(line))).status, 204);
+    const check = async (when: string) => {
+      const got = [...(await exportAll(s, "dedup_me")).values()][0]!;
+      // The last sample of each 30 s interval (k*30s, (k+1)*30s].
+      const want = new Map<number, [number, number]>();
+      for (const [t, v] of order) want.set(Math.ceil(t / 30_000), [t, v]);
+      assert.deepEqual(got.timestamps, [...want.values()].map((x) => x[0]), `${when}: timestamps`);
+      assert.deepEqual(got.values, [...want.values()].map((x) => x[1]), `${when}: values`);
+    };
+    await check("before merge");
+    await s.get("/internal/force_flush");
+    await s.get("/internal/force_merge");
+    await check("after force_merge");
+  } finally {
+    await s.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("out-of-order and backfilled samples are accepted and come back sorted", async () => {
+  const dir = tempDir();
+  const s = await startServer([`-storageDataPath=${dir}`, "-retentionPeriod=1y"]);
+  try {
+    const now = Date.now();
+    const all: Array<[number, number]> = [];
+    // Recent data first, then a backfill of 60 days ago, then samples in between, in shuffled order.
+    const batches = [[now - HOUR, 10], [now - 60 * 24 * HOUR, 10], [now - 2 * HOUR, 10]] as const;
+    for (const [start, n] of batches) {
+      const pts: Array<[number, number]> = [];
+      for (let i = 0; i < n; i++) pts.push([start + i * 15_000, start / 1e9 + i]);
+      pts.reverse();
+      all.push(...pts);
+      const line = { metric: { __name__: "ooo" }, values: pts.map((p) => p[1]), timestamps: pts.map((p) => p[0]) };
+      assert.equal((await s.post("/api/v1/import", JSON.stringify(line))).status, 204);
+      await s.get("/internal/force_flush");
+    }
+    all.sort((a, b) => a[0] - b[0]);
+    const got = [...(await exportAll(s, "ooo")).values()][0]!;
+    assert.deepEqual(got.timestamps, all.map((p) => p[0]));
+    assert.deepEqual(got.values, all.map((p) => p[1]));
+    await s.get("/internal/force_merge");
+    const got2 = [...(await exportAll(s, "ooo")).values()][0]!;
+    assert.deepEqual(got2.timestamps, all.map((p) => p[0]));
+  } finally {
+    await s.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -89,7 +89,8 @@ export class IndexDB {
   seriesCreated = 0;
 
   constructor(dir: string, opts: IndexDBOptions = {}) {
-    this.table = Table.mustOpen(dir, { flushIntervalMs: opts.flushIntervalMs ?? 5000, backgroundMerges: opts.backgroundMerges ?? true });
+    // Index merges run on the main thread: keep each one small (about a second at most).
+    this.table = Table.mustOpen(dir, { flushIntervalMs: opts.flushIntervalMs ?? 5000, backgroundMerges: opts.backgroundMerges ?? true, maxBackgroundMergeBytes: 8 << 20 });
     const s = this.table.search();
     try {
       // The largest metricID is the last item of namespace 0x02.
