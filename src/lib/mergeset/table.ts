@@ -158,10 +158,16 @@ export class Table {
     }
   }
 
-  /** search returns a consistent view of the table at this moment; it must be closed. Parts it uses are not deleted until it closes. */
-  search(): TableSearch {
+  /**
+   * search returns a consistent view of the table at this moment; it must be
+   * closed. Parts it uses are not deleted until it closes. With
+   * includePending=false, items added since the last conversion (at most
+   * about a second ago, or 4 MiB) are not seen, and no in-memory part is
+   * made: for hot lookups whose caller already knows its own recent items.
+   */
+  search(opts?: { includePending?: boolean }): TableSearch {
     this.checkOpen("search");
-    this.convertPending();
+    if (opts?.includePending ?? true) this.convertPending();
     const pws = [...this.inmemory, ...this.files];
     for (const pw of pws) pw.incRef();
     return new TableSearch(pws);

@@ -68,6 +68,46 @@ function concat(...parts: (Uint8Array | number[])[]): Uint8Array {
   return out;
 }
 
+/**
+ * ItemBuilder writes index items into one reusable buffer; items() returns
+ * views of it, valid until the next reset() (the mergeset copies items).
+ */
+class ItemBuilder {
+  private buf = Buffer.allocUnsafeSlow(1 << 16);
+  private pos = 0;
+  private start = 0;
+  private views: Uint8Array[] = [];
+  private ends: number[] = [];
+  reset(): void { this.pos = 0; this.start = 0; this.views = []; this.ends = []; }
+  private ensure(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    let cap = this.buf.length * 2;
+    while (cap < this.pos + n) cap *= 2;
+    const b = Buffer.allocUnsafeSlow(cap);
+    this.buf.copy(b, 0, 0, this.pos);
+    this.buf = b;
+  }
+  byte(v: number): this { this.ensure(1); this.buf[this.pos++] = v; return this; }
+  u32(v: number): this { this.ensure(4); this.buf.writeUInt32BE(v >>> 0, this.pos); this.pos += 4; return this; }
+  u64(v: number): this { this.u32(Math.floor(v / 2 ** 32)); return this.u32(v >>> 0); }
+  str(s: string): this {
+    this.ensure(s.length * 3);
+    this.pos += this.buf.write(s, this.pos, "utf8");
+    return this;
+  }
+  bytes(b: Uint8Array): this { this.ensure(b.length); this.buf.set(b, this.pos); this.pos += b.length; return this; }
+  /** end finishes the current item. */
+  end(): void { this.ends.push(this.pos); this.start = this.pos; }
+  /** items returns the finished items as views. */
+  items(): Uint8Array[] {
+    let s = 0;
+    this.views = this.ends.map((e) => { const v = this.buf.subarray(s, e); s = e; return v; });
+    return this.views;
+  }
+}
+
+const ib = new ItemBuilder();
+
 function idBytes(id: number): Uint8Array { const b = new Uint8Array(4); putU32(b, 0, id); return b; }
 function dateBytes(d: number): Uint8Array { const b = new Uint8Array(4); putU32(b, 0, d); return b; }
 
@@ -106,10 +146,14 @@ export class IndexDB {
     }
   }
 
-  /** lookupTSID returns the live TSID registered for a metric name key, or -1. */
+  /**
+   * lookupTSID returns the live TSID registered for a metric name key, or -1.
+   * It does not see series registered in the last second: the caller's cache
+   * holds those (see Storage.tsidFor).
+   */
   lookupTSID(key: string): number {
     const prefix = concat([NS_NAME_TO_TSID], enc.encode(key));
-    const s = this.table.search();
+    const s = this.table.search({ includePending: false });
     try {
       s.seek(prefix);
       let found = -1;
@@ -131,24 +175,20 @@ export class IndexDB {
     const metricID = ++this.maxMetricID;
     if (metricID >= 2 ** 32) throw new Error("BUG: metricID space exhausted");
     const tsid = makeTSID(metricGroupOf(key), metricID);
-    const kb = enc.encode(key);
-    const id = idBytes(metricID);
-    const t = new Uint8Array(8); putU64(t, 0, tsid);
-    const items: Uint8Array[] = [
-      concat([NS_NAME_TO_TSID], kb, t),
-      concat([NS_ID_TO_TSID], id, t),
-      concat([NS_ID_TO_NAME], id, kb),
-    ];
-    for (const [k, v] of canon) items.push(concat([NS_TAG], enc.encode(esc(k)), [1], enc.encode(esc(v)), [1], id));
-    this.table.addItems(items);
+    ib.reset();
+    ib.byte(NS_NAME_TO_TSID).str(key).u64(tsid).end();
+    ib.byte(NS_ID_TO_TSID).u32(metricID).u64(tsid).end();
+    ib.byte(NS_ID_TO_NAME).u32(metricID).str(key).end();
+    for (const [k, v] of canon) ib.byte(NS_TAG).str(esc(k)).byte(1).str(esc(v)).byte(1).u32(metricID).end();
+    this.table.addItems(ib.items());
     this.seriesCreated++;
     return tsid;
   }
 
-  /** hasDateEntry reports whether (date, metricID) is indexed. */
+  /** hasDateEntry reports whether (date, metricID) is indexed (not counting the last second's additions). */
   hasDateEntry(date: number, metricID: number): boolean {
     const key = concat([NS_DATE], dateBytes(date), idBytes(metricID));
-    const s = this.table.search();
+    const s = this.table.search({ includePending: false });
     try {
       s.seek(key);
       return s.nextItem() && Buffer.compare(s.item, key) === 0;
@@ -159,11 +199,10 @@ export class IndexDB {
 
   /** addDateEntries indexes series metricID (with labels canon) for a day. */
   addDateEntries(date: number, metricID: number, canon: readonly Label[]): void {
-    const d = dateBytes(date);
-    const id = idBytes(metricID);
-    const items: Uint8Array[] = [concat([NS_DATE], d, id)];
-    for (const [k, v] of canon) items.push(concat([NS_DATE_TAG], d, enc.encode(esc(k)), [1], enc.encode(esc(v)), [1], id));
-    this.table.addItems(items);
+    ib.reset();
+    ib.byte(NS_DATE).u32(date).u32(metricID).end();
+    for (const [k, v] of canon) ib.byte(NS_DATE_TAG).u32(date).str(esc(k)).byte(1).str(esc(v)).byte(1).u32(metricID).end();
+    this.table.addItems(ib.items());
   }
 
   /** markDeleted marks series deleted: they are no longer found by searches or ingestion lookups. */
