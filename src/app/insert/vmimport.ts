@@ -5,6 +5,7 @@
 import type * as http from "node:http";
 import * as flags from "../../lib/flagutil/index.ts";
 import { HttpError, bodyStream, type Request } from "../../lib/httpserver/index.ts";
+import { extraLabels } from "./common.ts";
 import { warnRateLimited } from "../../lib/logger/index.ts";
 import { counter } from "../../lib/metrics/index.ts";
 import { parseStream } from "../../lib/protoparser/vmimport/index.ts";
@@ -52,15 +53,4 @@ export async function handleImport(req: Request, res: http.ServerResponse, stora
   }
   res.statusCode = 204;
   res.end();
-}
-
-/** extraLabels returns the labels of `extra_label=name=value` query args. */
-export function extraLabels(req: Request): Array<[string, string]> {
-  const out: Array<[string, string]> = [];
-  for (const v of req.query.getAll("extra_label")) {
-    const i = v.indexOf("=");
-    if (i <= 0) throw new HttpError(400, `cannot parse extra_label=${JSON.stringify(v)}: want name=value`);
-    out.push([v.slice(0, i), v.slice(i + 1)]);
-  }
-  return out;
 }
