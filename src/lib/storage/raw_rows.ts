@@ -9,6 +9,22 @@ export class RawRows {
   ts = new Float64Array(1024);
   vals = new Float64Array(1024);
   n = 0;
+  // Runs: consecutive rows of one series, as added. Sorting works on runs, so
+  // a batch of thousands of samples per series costs one step, not thousands.
+  runTSID = new Float64Array(256);
+  runStart = new Uint32Array(256);
+  runs = 0;
+
+  private addRun(tsid: number, start: number): void {
+    if (this.runs > 0 && this.runTSID[this.runs - 1] === tsid) return; // extends the previous run
+    if (this.runs === this.runTSID.length) {
+      const a = new Float64Array(this.runs * 2); a.set(this.runTSID); this.runTSID = a;
+      const b = new Uint32Array(this.runs * 2); b.set(this.runStart); this.runStart = b;
+    }
+    this.runTSID[this.runs] = tsid;
+    this.runStart[this.runs] = start;
+    this.runs++;
+  }
 
   private grow(need: number): void {
     let cap = this.tsid.length;
@@ -21,6 +37,7 @@ export class RawRows {
   /** add appends one sample. */
   add(tsid: number, t: number, v: number): void {
     if (this.n === this.tsid.length) this.grow(this.n + 1);
+    this.addRun(tsid, this.n);
     const i = this.n++;
     this.tsid[i] = tsid;
     this.ts[i] = t;
@@ -31,6 +48,7 @@ export class RawRows {
   addMany(tsid: number, ts: Float64Array, vals: Float64Array, start: number, end: number): void {
     const k = end - start;
     if (this.n + k > this.tsid.length) this.grow(this.n + k);
+    this.addRun(tsid, this.n);
     this.tsid.fill(tsid, this.n, this.n + k);
     this.ts.set(ts.subarray(start, end), this.n);
     this.vals.set(vals.subarray(start, end), this.n);
@@ -39,6 +57,8 @@ export class RawRows {
 
   reset(): void {
     this.n = 0;
+    this.runs = 0;
+    if (this.runTSID.length > 1 << 18) { this.runTSID = new Float64Array(256); this.runStart = new Uint32Array(256); }
     if (this.tsid.length > 1 << 21) {
       this.tsid = new Float64Array(1024);
       this.ts = new Float64Array(1024);
@@ -117,4 +137,70 @@ function sortRange(ts: Float64Array, vals: Float64Array, a: number, b: number): 
   for (let i = 0; i < n; i++) { t2[i] = ts[a + perm[i]!]!; v2[i] = vals[a + perm[i]!]!; }
   ts.set(t2, a);
   vals.set(v2, a);
+}
+
+/**
+ * writeRawRowsPart writes all rows of raw into a part via sink, sorted by
+ * (TSID, time). It works on runs: a series whose rows arrived as one run in
+ * time order is written straight from the raw columns without a copy.
+ */
+export function writeRawRowsPart(raw: RawRows, sink: PartSink): Part {
+  const runs = raw.runs;
+  const runEnd = (r: number) => (r + 1 < runs ? raw.runStart[r + 1]! : raw.n);
+  const slotOf = new Map<number, number>();
+  const slotTSID: number[] = [];
+  const slotCount: number[] = [];
+  const head = new Int32Array(runs).fill(-1); // per slot: first run (indexed by slot, runs >= slots)
+  const tail = new Int32Array(runs).fill(-1);
+  const next = new Int32Array(runs).fill(-1); // per run: next run of the same slot
+  for (let r = 0; r < runs; r++) {
+    const t = raw.runTSID[r]!;
+    let s = slotOf.get(t);
+    if (s === undefined) {
+      s = slotTSID.length;
+      slotOf.set(t, s);
+      slotTSID.push(t);
+      slotCount.push(0);
+      head[s] = r;
+    } else {
+      next[tail[s]!] = r;
+    }
+    tail[s] = r;
+    slotCount[s]! += runEnd(r) - raw.runStart[r]!;
+  }
+  const nSlots = slotTSID.length;
+  const order = new Uint32Array(nSlots);
+  for (let i = 0; i < nSlots; i++) order[i] = i;
+  const st = Float64Array.from(slotTSID);
+  order.sort((a, b) => st[a]! - st[b]!);
+  let scratchTs = new Float64Array(1024);
+  let scratchVals = new Float64Array(1024);
+  const w = new PartWriter(sink, 0);
+  for (let k = 0; k < nSlots; k++) {
+    const s = order[k]!;
+    const r0 = head[s]!;
+    if (next[r0] === -1) {
+      const a = raw.runStart[r0]!, b = runEnd(r0);
+      let inOrder = true;
+      for (let i = a + 1; i < b; i++) if (raw.ts[i]! < raw.ts[i - 1]!) { inOrder = false; break; }
+      if (inOrder) {
+        w.addSeries(slotTSID[s]!, raw.ts, raw.vals, a, b);
+        continue;
+      }
+    }
+    const n = slotCount[s]!;
+    if (scratchTs.length < n) { scratchTs = new Float64Array(n * 2); scratchVals = new Float64Array(n * 2); }
+    let o = 0;
+    for (let r = r0; r !== -1; r = next[r]!) {
+      const a = raw.runStart[r]!, b = runEnd(r);
+      scratchTs.set(raw.ts.subarray(a, b), o);
+      scratchVals.set(raw.vals.subarray(a, b), o);
+      o += b - a;
+    }
+    let inOrder = true;
+    for (let i = 1; i < n; i++) if (scratchTs[i]! < scratchTs[i - 1]!) { inOrder = false; break; }
+    if (!inOrder) sortRange(scratchTs, scratchVals, 0, n);
+    w.addSeries(slotTSID[s]!, scratchTs, scratchVals, 0, n);
+  }
+  return w.finish();
 }

@@ -11,7 +11,7 @@ import { info, warn } from "../logger/index.ts";
 import { mergeParts, pickPartsToMerge } from "./merge.ts";
 import { FileSink, MemorySink, Part, writeMemoryPart } from "./part.ts";
 import { MergeRunner } from "./merge_runner.ts";
-import { RawRows, writeSortedPart } from "./raw_rows.ts";
+import { RawRows, writeRawRowsPart, writeSortedPart } from "./raw_rows.ts";
 import { SeriesMerger, type MergeOptions } from "./series_merger.ts";
 import { partsFilename } from "./filenames.ts";
 
@@ -188,7 +188,7 @@ export class Table {
     }
     if (single) {
       const p = this.partition(first);
-      p.inmemory.push(writeSortedPart(raw.tsid, raw.ts, raw.vals, raw.n, new MemorySink()));
+      p.inmemory.push(writeRawRowsPart(raw, new MemorySink()));
     } else {
       for (let i = 0; i < raw.n; i++) {
         const nm = partitionName(raw.ts[i]!);
