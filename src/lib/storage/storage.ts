@@ -92,6 +92,8 @@ export class Storage {
   private dateSeen = new Set<string>();
   private snapshotSeq = 0;
   private closed = false;
+  /** rows were added since the last flushToDisk */
+  private dirty = false;
   readonly startedAfterUncleanShutdown: boolean;
   readonly replay: ReplayStats = { segments: 0, records: 0, rows: 0, tornBytes: 0 };
   readonly counters = {
@@ -278,6 +280,7 @@ export class Storage {
       res.rowsAdded += le - ls;
     }
     wal.commit();
+    if (res.rowsAdded > 0) this.dirty = true;
     this.counters.rowsAdded += res.rowsAdded;
     this.counters.tooSmall += res.tooSmallTimestamp;
     this.counters.tooBig += res.tooBigTimestamp;
@@ -288,6 +291,12 @@ export class Storage {
   /** flushToDisk puts everything acknowledged so far into file parts and trims the WAL. */
   flushToDisk(): void {
     if (this.closed) return;
+    if (!this.dirty) {
+      // Nothing new in the WAL: only index changes (deletions) may be pending.
+      this.index.flushToDisk();
+      return;
+    }
+    this.dirty = false;
     const seg = this.wal.rotate();
     this.table.flushToDisk(seg, () => this.index.flushToDisk());
     this.wal.removeUpTo(seg);
