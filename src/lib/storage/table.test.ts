@@ -1,0 +1,118 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { Table, partitionName, partitionRange } from "./table.ts";
+import { SeriesMerger } from "./series_merger.ts";
+
+const DAY = 86_400_000;
+
+function tmp(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), "tidemark-table-"));
+}
+
+function countRows(t: Table, minT = -Infinity, maxT = Infinity): number {
+  const parts = t.pinParts(minT, maxT);
+  try {
+    const m = new SeriesMerger(parts, undefined, { minT, maxT, dedupInterval: 0 });
+    let n = 0;
+    while (m.next()) n += m.n;
+    return n;
+  } finally {
+    for (const p of parts) p.decRef();
+  }
+}
+
+test("partition names and ranges", () => {
+  assert.equal(partitionName(Date.UTC(2026, 10, 26, 7)), "2026_11");
+  assert.equal(partitionName(Date.UTC(2026, 0, 1)), "2026_01");
+  assert.deepEqual(partitionRange("2026_02"), [Date.UTC(2026, 1, 1), Date.UTC(2026, 2, 1) - 1]);
+});
+
+test("background merges keep the part count bounded under constant ingestion, losing nothing", async () => {
+  const dir = tmp();
+  const t = new Table(dir, { retentionMs: 365 * DAY, futureRetentionMs: DAY, dedupIntervalMs: 0, backgroundMerges: false, rawFlushIntervalMs: 0, mergeInWorker: false });
+  try {
+    const now = Date.now();
+    let rows = 0;
+    let maxParts = 0;
+    for (let flush = 0; flush < 120; flush++) {
+      for (let s = 0; s < 50; s++) {
+        for (let i = 0; i < 4; i++) t.raw.add(s + 1, now - DAY + flush * 60_000 + i * 15_000, flush * i + s);
+        rows += 4;
+      }
+      t.flushToDisk(flush + 1, () => {});
+      t.mergeStep();
+      await t.idle();
+      maxParts = Math.max(maxParts, t.partsCount().file);
+    }
+    assert.ok(maxParts <= 31, `file parts reached ${maxParts}`);
+    assert.ok(t.stats.mergesTotal.small > 0, "merges happened");
+    assert.equal(countRows(t), rows);
+    await t.forceMerge("");
+    assert.equal(t.partsCount().file, 1);
+    assert.equal(countRows(t), rows);
+  } finally {
+    await t.close();
+    t.releaseAll();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("retention drops expired partitions and filters the rest at merge; reopen keeps the manifest", async () => {
+  const dir = tmp();
+  const now = Date.now();
+  const opts = { retentionMs: 400 * DAY, futureRetentionMs: DAY, dedupIntervalMs: 0, backgroundMerges: false, rawFlushIntervalMs: 0, mergeInWorker: false };
+  let t = new Table(dir, opts);
+  t.raw.add(1, now - 300 * DAY, 1);
+  t.raw.add(1, now - 10 * DAY, 2);
+  t.raw.add(1, now - DAY, 3);
+  t.flushToDisk(1, () => {});
+  assert.equal(countRows(t), 3);
+  await t.close();
+  t.releaseAll();
+  // Reopen with a 30-day retention: the partition 300 days old is dropped.
+  t = new Table(dir, { ...opts, retentionMs: 30 * DAY });
+  try {
+    assert.equal(t.walCheckpoint, 1);
+    t.dropExpiredPartitions();
+    assert.equal(t.partitions.has(partitionName(now - 300 * DAY)), false);
+    assert.equal(countRows(t), 2);
+    // Inside a live partition, a merge drops samples older than retention.
+    t.raw.add(2, now - 31 * DAY, 9);
+    t.flushToDisk(2, () => {});
+    const oldPart = partitionName(now - 31 * DAY);
+    const before = t.stats.rowsDeletedTotal;
+    await t.forceMerge(oldPart);
+    if (partitionRange(oldPart)[1] >= now - 30 * DAY) assert.equal(t.stats.rowsDeletedTotal - before, 1);
+  } finally {
+    await t.close();
+    t.releaseAll();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("a part directory not in the manifest and temp dirs are removed at open", async () => {
+  const dir = tmp();
+  const now = Date.now();
+  const opts = { retentionMs: 30 * DAY, futureRetentionMs: DAY, dedupIntervalMs: 0, backgroundMerges: false, rawFlushIntervalMs: 0, mergeInWorker: false };
+  let t = new Table(dir, opts);
+  t.raw.add(1, now, 1);
+  t.flushToDisk(1, () => {});
+  await t.close();
+  t.releaseAll();
+  const pdir = path.join(dir, partitionName(now));
+  fs.mkdirSync(path.join(pdir, "00000000DEADBEEF"));
+  fs.writeFileSync(path.join(pdir, "00000000DEADBEEF", "values.bin"), "junk");
+  fs.mkdirSync(path.join(pdir, "00000000CAFEBABE.tmp"));
+  t = new Table(dir, opts);
+  try {
+    assert.deepEqual(fs.readdirSync(pdir).filter((n) => n.includes("DEADBEEF") || n.includes("CAFEBABE")), []);
+    assert.equal(countRows(t), 1);
+  } finally {
+    await t.close();
+    t.releaseAll();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
