@@ -115,3 +115,67 @@ test("VictoriaMetrics 1.79.5 export -> Tidemark import -> export is unchanged", 
     fs.rmSync(tmDir, { recursive: true, force: true });
   }
 });
+
+test("/api/v1/series, /api/v1/labels and /api/v1/label/NAME/values answer like VictoriaMetrics 1.79.5", { skip }, async () => {
+  const vmDir = tempDir("vm-data-");
+  const tmDir = tempDir();
+  const port = await freePort();
+  const vm = spawn(vmBin!, [`-httpListenAddr=127.0.0.1:${port}`, `-storageDataPath=${vmDir}`, "-retentionPeriod=1y"], { stdio: "ignore" });
+  const vmExited = new Promise((r) => vm.once("exit", r));
+  const vmURL = `http://127.0.0.1:${port}`;
+  const tm = await startServer([`-storageDataPath=${tmDir}`, "-retentionPeriod=1y"]);
+  try {
+    for (let i = 0; i < 100; i++) {
+      try { if ((await fetch(vmURL + "/health")).status === 200) break; } catch { /* starting */ }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const now = Date.now();
+    const lines: string[] = [];
+    for (let s = 0; s < 30; s++) {
+      const t = s % 3 === 0 ? now - 3 * 86_400_000 : now - 60_000;
+      const metric: Record<string, string> = { __name__: `metric_${s % 5}`, job: `job${s % 3}`, instance: `host-${s}:9100` };
+      if (s % 4 === 0) metric.zone = `z${s % 2}`;
+      lines.push(JSON.stringify({ metric, values: [s], timestamps: [t] }));
+    }
+    const body = lines.join("\n") + "\n";
+    assert.equal((await fetch(vmURL + "/api/v1/import", { method: "POST", body })).status, 204);
+    assert.equal((await tm.post("/api/v1/import", body)).status, 204);
+    await fetch(vmURL + "/internal/force_flush");
+    await tm.get("/internal/force_flush");
+    const startOld = Math.floor((now - 4 * 86_400_000) / 1000);
+    const queries = [
+      "/api/v1/labels",
+      "/api/v1/labels?start=-1h",
+      `/api/v1/labels?match[]=${encodeURIComponent('{job="job0"}')}`,
+      "/api/v1/label/job/values",
+      "/api/v1/label/zone/values?start=-1h",
+      `/api/v1/label/instance/values?match[]=${encodeURIComponent('metric_1{job=~"job[12]"}')}&start=${startOld}`,
+      "/api/v1/label/__name__/values",
+      "/api/v1/label/nosuch/values",
+      `/api/v1/series?match[]=${encodeURIComponent('{__name__=~"metric_.*"}')}`,
+      `/api/v1/series?match[]=${encodeURIComponent('{__name__=~"metric_[12]"}')}&start=${startOld}`,
+      `/api/v1/series?match[]=metric_3&match[]=${encodeURIComponent('{zone="z0"}')}&start=${startOld}`,
+      `/api/v1/series?match[]=${encodeURIComponent('{zone!="",job!="job1"}')}&start=${startOld}`,
+      "/api/v1/series",
+      "/api/v1/series?match[]=metric_1&start=abc",
+    ];
+    const canon = (x: unknown): unknown => {
+      const o = x as { status: string; data?: unknown[]; errorType?: string };
+      if (o.status !== "success") return { status: o.status, errorType: o.errorType };
+      const data = (o.data ?? []).map((d) => (typeof d === "string" ? d : JSON.stringify(Object.entries(d as object).sort())));
+      return { status: o.status, data: data.sort() };
+    };
+    for (const q of queries) {
+      const a = await fetch(vmURL + q);
+      const b = await tm.get(q);
+      assert.equal(b.status, a.status, `${q}: HTTP status`);
+      assert.deepEqual(canon(await b.json()), canon(await a.json()), q);
+    }
+  } finally {
+    vm.kill("SIGTERM");
+    await tm.stop();
+    await vmExited;
+    fs.rmSync(vmDir, { recursive: true, force: true });
+    fs.rmSync(tmDir, { recursive: true, force: true });
+  }
+});

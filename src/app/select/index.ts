@@ -1,12 +1,23 @@
 // The select role: query endpoints.
 
-import type { Router } from "../../lib/httpserver/index.ts";
+import { HttpError, type Router } from "../../lib/httpserver/index.ts";
 import type { Storage } from "../../lib/storage/index.ts";
 import { handleExport } from "./export.ts";
+import { handleLabelValues, handleLabels, handleSeries } from "./prometheus_api.ts";
 
 /** registerRoutes adds the query paths to router. */
 export function registerRoutes(router: Router, storage: Storage): void {
   for (const p of ["/api/v1/export", "/prometheus/api/v1/export"]) {
     router.add(p, (req, res) => handleExport(req, res, storage), { metricPath: "/api/v1/export" });
+  }
+  for (const prefix of ["", "/prometheus"]) {
+    router.add(prefix + "/api/v1/series", (req, res) => handleSeries(req, res, storage), { metricPath: "/api/v1/series" });
+    router.add(prefix + "/api/v1/labels", (req, res) => handleLabels(req, res, storage), { metricPath: "/api/v1/labels" });
+    router.add(prefix + "/api/v1/label/*", async (req, res) => {
+      const rest = req.path.slice(prefix.length + "/api/v1/label/".length);
+      const m = /^(.+)\/values$/.exec(rest);
+      if (m === null) throw new HttpError(400, `unsupported path requested: ${JSON.stringify(req.path)}`);
+      await handleLabelValues(req, res, storage, m[1]!);
+    }, { metricPath: "/api/v1/label/{}/values" });
   }
 }

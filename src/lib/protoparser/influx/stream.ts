@@ -1,0 +1,88 @@
+// Streaming InfluxDB line protocol bodies: blocks of whole lines, parsed and
+// handed over batch by batch, so that a request is never held in memory whole.
+import { counter } from "../../metrics/index.ts";
+import { readLinesBlocks } from "../util/index.ts";
+import { ImportRows } from "../vmimport/index.ts";
+import { type InfluxOptions, parseLines } from "./parser.ts";
+
+const readCalls = counter(`vm_protoparser_read_calls_total{type="influx"}`);
+const readErrors = counter(`vm_protoparser_read_errors_total{type="influx"}`);
+const rowsRead = counter(`vm_protoparser_rows_read_total{type="influx"}`);
+
+/** DEFAULT_MAX_LINE_SIZE is VictoriaMetrics' default -influx.maxLineSize (256 KiB). */
+export const DEFAULT_MAX_LINE_SIZE = 256 * 1024;
+
+/** InfluxStreamOptions tunes parseStream. */
+export interface InfluxStreamOptions {
+  /** options are the naming and timestamp options; nowMs is refreshed for every block. */
+  options: InfluxOptions;
+  /** maxLineLen is the longest accepted line in bytes (default 256 KiB). */
+  maxLineLen?: number;
+  /** blockSize is how many bytes of whole lines make one batch (default 64 KiB). */
+  blockSize?: number;
+}
+
+/** InfluxStreamResult counts what parseStream read. */
+export interface InfluxStreamResult {
+  /** lines is the number of valid non-empty lines. */
+  lines: number;
+  /** samples is the number of samples (one per field) passed to onRows. */
+  samples: number;
+  /** invalidLines is the number of lines reported to onError. */
+  invalidLines: number;
+}
+
+function errorMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * parseStream reads InfluxDB lines from body (already decompressed), splits
+ * it into blocks of whole lines, parses each block and calls onRows with the
+ * block's rows when it has any. The rows object is reused after onRows
+ * returns (or after its Promise settles). Bad lines go to
+ * onError(lineNumber, message) (line numbers start at 1) and are skipped.
+ * It rejects with "cannot read influx line protocol data: ..." when reading
+ * body fails or a line exceeds maxLineLen; batches passed before stay passed.
+ * Errors thrown by onRows are rethrown unchanged.
+ */
+export async function parseStream(
+  body: AsyncIterable<Uint8Array>,
+  opts: InfluxStreamOptions,
+  onRows: (rows: ImportRows) => void | Promise<void>,
+  onError: (lineNumber: number, msg: string) => void,
+): Promise<InfluxStreamResult> {
+  const it = readLinesBlocks(body, opts.maxLineLen ?? DEFAULT_MAX_LINE_SIZE, opts.blockSize)[Symbol.asyncIterator]();
+  const res: InfluxStreamResult = { lines: 0, samples: 0, invalidLines: 0 };
+  const rows = new ImportRows();
+  const o: InfluxOptions = { ...opts.options };
+  const countErrors = (lineNumber: number, msg: string) => {
+    res.invalidLines++;
+    onError(lineNumber, msg);
+  };
+  let lineNumber = 1;
+  try {
+    for (;;) {
+      readCalls.inc();
+      let r: IteratorResult<{ data: Buffer; lines: number }, void>;
+      try {
+        r = await it.next();
+      } catch (e) {
+        readErrors.inc();
+        throw new Error(`cannot read influx line protocol data: ${errorMessage(e)}`, { cause: e });
+      }
+      if (r.done) return res;
+      rows.reset();
+      o.nowMs = Date.now();
+      res.lines += parseLines(rows, r.value.data.toString("utf8"), lineNumber, o, countErrors);
+      lineNumber += r.value.lines;
+      if (rows.lines === 0) continue;
+      res.samples += rows.samples;
+      rowsRead.add(rows.samples);
+      const p = onRows(rows);
+      if (p !== undefined) await p;
+    }
+  } finally {
+    await it.return?.();
+  }
+}
