@@ -5,8 +5,8 @@ import type * as http from "node:http";
 import * as flags from "../../lib/flagutil/index.ts";
 import { createResponseWriter, HttpError, isClientDisconnected, type Request } from "../../lib/httpserver/index.ts";
 import { appendExportLine } from "../../lib/protoparser/vmimport/index.ts";
-import { SeriesLimitError, type Storage, type TagFilter } from "../../lib/storage/index.ts";
-import { parseMatch, parseTimeArg } from "../storage/index.ts";
+import { SeriesLimitError, type Storage } from "../../lib/storage/index.ts";
+import { PromAPIError, commonParams, type CommonParams } from "./prometheus_api.ts";
 
 const maxExportSeries = flags.int("search.maxExportSeries", 10_000_000, "The maximum number of time series which can be returned from /api/v1/export* APIs");
 const maxRowsPerLineDefault = 0;
@@ -14,13 +14,14 @@ const maxRowsPerLineDefault = 0;
 /** handleExport serves /api/v1/export. */
 export async function handleExport(req: Request, res: http.ServerResponse, storage: Storage): Promise<void> {
   const args = await req.formArgs();
-  const matches = args.getAll("match[]");
-  if (matches.length === 0) throw new HttpError(400, "missing `match[]` arg");
-  const filterSets: TagFilter[][] = matches.map(parseMatch);
-  const now = Date.now();
-  const minT = parseTimeArg("start", args.get("start"), 0);
-  const maxT = parseTimeArg("end", args.get("end"), now);
-  if (minT > maxT) throw new HttpError(400, `start=${args.get("start")} must not be after end=${args.get("end")}`);
+  let cp: CommonParams;
+  try {
+    cp = await commonParams(req, true);
+  } catch (e) {
+    if (e instanceof PromAPIError) throw new HttpError(400, e.message);
+    throw e;
+  }
+  const { start: minT, end: maxT, filterSets } = cp;
   const maxRowsArg = args.get("max_rows_per_line");
   const maxRowsPerLine = maxRowsArg === null || maxRowsArg === "" ? maxRowsPerLineDefault : Number(maxRowsArg);
   if (!Number.isInteger(maxRowsPerLine) || maxRowsPerLine < 0) throw new HttpError(400, `cannot parse max_rows_per_line=${JSON.stringify(maxRowsArg)}: want a non-negative integer`);

@@ -40,7 +40,7 @@ export function sendPromError(res: http.ServerResponse, e: unknown): void {
   throw e;
 }
 
-interface CommonParams {
+export interface CommonParams {
   start: number;
   end: number;
   filterSets: TagFilter[][];
@@ -52,7 +52,7 @@ function bad(msg: string): PromAPIError {
 
 // commonParams reads start, end, match[] (and match), extra_label and
 // extra_filters[] as VictoriaMetrics' getCommonParams does.
-async function commonParams(req: Request, requireMatch: boolean): Promise<CommonParams> {
+export async function commonParams(req: Request, requireMatch: boolean): Promise<CommonParams> {
   const args = await req.formArgs();
   const now = Date.now();
   let start: number, end: number;
