@@ -158,10 +158,16 @@ test("/api/v1/series, /api/v1/labels and /api/v1/label/NAME/values answer like V
       `/api/v1/series?match[]=${encodeURIComponent('{zone!="",job!="job1"}')}&start=${startOld}`,
       "/api/v1/series",
       "/api/v1/series?match[]=metric_1&start=abc",
+      "/api/v1/status/tsdb",
+      "/api/v1/status/tsdb?topN=3&focusLabel=job",
+      `/api/v1/status/tsdb?date=${new Date(now - 3 * 86_400_000).toISOString().slice(0, 10)}`,
+      `/api/v1/status/tsdb?match[]=${encodeURIComponent('{job="job1"}')}`,
+      "/api/v1/status/tsdb?date=bad",
     ];
     const canon = (x: unknown): unknown => {
       const o = x as { status: string; data?: unknown[]; errorType?: string };
       if (o.status !== "success") return { status: o.status, errorType: o.errorType };
+      if (!Array.isArray(o.data)) return o;
       const data = (o.data ?? []).map((d) => (typeof d === "string" ? d : JSON.stringify(Object.entries(d as object).sort())));
       return { status: o.status, data: data.sort() };
     };

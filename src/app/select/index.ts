@@ -3,7 +3,7 @@
 import { HttpError, type Router } from "../../lib/httpserver/index.ts";
 import type { Storage } from "../../lib/storage/index.ts";
 import { handleExport } from "./export.ts";
-import { handleLabelValues, handleLabels, handleSeries } from "./prometheus_api.ts";
+import { handleLabelValues, handleLabels, handleSeries, handleTSDBStatus } from "./prometheus_api.ts";
 
 /** registerRoutes adds the query paths to router. */
 export function registerRoutes(router: Router, storage: Storage): void {
@@ -13,6 +13,7 @@ export function registerRoutes(router: Router, storage: Storage): void {
   for (const prefix of ["", "/prometheus"]) {
     router.add(prefix + "/api/v1/series", (req, res) => handleSeries(req, res, storage), { metricPath: "/api/v1/series" });
     router.add(prefix + "/api/v1/labels", (req, res) => handleLabels(req, res, storage), { metricPath: "/api/v1/labels" });
+    router.add(prefix + "/api/v1/status/tsdb", (req, res) => handleTSDBStatus(req, res, storage), { metricPath: "/api/v1/status/tsdb" });
     router.add(prefix + "/api/v1/label/*", async (req, res) => {
       const rest = req.path.slice(prefix.length + "/api/v1/label/".length);
       const m = /^(.+)\/values$/.exec(rest);

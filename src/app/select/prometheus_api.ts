@@ -176,3 +176,37 @@ export async function handleLabelValues(req: Request, res: http.ServerResponse, 
     sendPromError(res, e);
   }
 }
+
+const maxTSDBStatusSeries = flags.int("search.maxTSDBStatusSeries", 10_000_000, "The maximum number of time series which can be processed during the call to /api/v1/status/tsdb");
+
+/** handleTSDBStatus serves /api/v1/status/tsdb: cardinality of a day (`date=YYYY-MM-DD`, default today; `date=0` = all time). */
+export async function handleTSDBStatus(req: Request, res: http.ServerResponse, storage: Storage): Promise<void> {
+  try {
+    const cp = await commonParams(req, false);
+    const args = await req.formArgs();
+    let date = Math.floor(Date.now() / 86_400_000);
+    const dateStr = args.get("date") ?? "";
+    if (dateStr === "0") date = 0;
+    else if (dateStr !== "") {
+      const t = /^\d{4}-\d{2}-\d{2}$/.test(dateStr) ? Date.parse(dateStr + "T00:00:00Z") : NaN;
+      if (!Number.isFinite(t)) throw bad(`cannot parse \`date\` arg ${JSON.stringify(dateStr)}: want YYYY-MM-DD`);
+      date = Math.floor(t / 86_400_000);
+    }
+    let topN = 10;
+    const topNStr = args.get("topN") ?? "";
+    if (topNStr !== "") {
+      const n = Number(topNStr);
+      if (!Number.isInteger(n)) throw bad(`cannot parse \`topN\` arg ${JSON.stringify(topNStr)}: want an integer`);
+      topN = Math.min(1000, Math.max(1, n));
+    }
+    let status;
+    try {
+      status = storage.tsdbStatus(date, cp.filterSets, args.get("focusLabel") ?? "", topN, maxTSDBStatusSeries.value);
+    } catch (e) {
+      limitError(e, "-search.maxTSDBStatusSeries");
+    }
+    sendJSON(res, 200, { status: "success", data: status });
+  } catch (e) {
+    sendPromError(res, e);
+  }
+}

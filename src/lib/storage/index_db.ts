@@ -409,6 +409,81 @@ export class IndexDB {
     return this.searchMetricIDs([{ label: "__name__", value: ".+", isRegex: true, isNegative: false }], minT, maxT, maxSeries);
   }
 
+  /**
+   * tsdbStatus computes the cardinality stats of /api/v1/status/tsdb for a
+   * day (date 0 = all time, from the global index), optionally only over the
+   * series in filter.
+   */
+  tsdbStatus(date: number, filter: Set<number> | undefined, focusLabel: string, topN: number): TSDBStatus {
+    const prefix = date === 0 ? Uint8Array.of(NS_TAG) : Uint8Array.of(NS_DATE_TAG, ...dateBytes(date));
+    const top = {
+      seriesCountByMetricName: new TopN(topN), seriesCountByLabelName: new TopN(topN), seriesCountByFocusLabelValue: new TopN(topN),
+      seriesCountByLabelValuePair: new TopN(topN), labelValueCountByLabelName: new TopN(topN),
+    };
+    let totalSeries = 0, totalLabelValuePairs = 0;
+    let curName: string | undefined, curValue: string | undefined;
+    let nameSeries = 0, nameValues = 0, pairSeries = 0;
+    const endPair = () => {
+      if (curValue === undefined || pairSeries === 0) return;
+      const pair = `${curName}=${curValue}`;
+      top.seriesCountByLabelValuePair.push(pair, pairSeries);
+      if (curName === "__name__") top.seriesCountByMetricName.push(curValue, pairSeries);
+      if (curName === focusLabel) top.seriesCountByFocusLabelValue.push(curValue, pairSeries);
+      nameValues++;
+    };
+    const endName = () => {
+      endPair();
+      if (curName !== undefined) {
+        top.labelValueCountByLabelName.push(curName, nameValues);
+        top.seriesCountByLabelName.push(curName, nameSeries);
+      }
+    };
+    const s = this.table.search();
+    try {
+      s.seek(prefix);
+      let lastKV: Uint8Array | undefined;
+      while (s.nextItem()) {
+        const it = s.item;
+        if (!startsWith(it, prefix)) break;
+        const id = u32(it, it.length - 4);
+        if (this.deleted.has(id) || (filter !== undefined && !filter.has(id))) continue;
+        const kv = it.subarray(prefix.length, it.length - 5);
+        if (lastKV === undefined || Buffer.compare(kv, lastKV) !== 0) {
+          lastKV = Uint8Array.from(kv);
+          const text = dec.decode(kv);
+          const sep = text.indexOf("\x01");
+          const name = unesc(text.slice(0, sep));
+          const value = unesc(text.slice(sep + 1));
+          if (name !== curName) {
+            endName();
+            curName = name;
+            nameSeries = 0;
+            nameValues = 0;
+          } else {
+            endPair();
+          }
+          curValue = value;
+          pairSeries = 0;
+        }
+        pairSeries++;
+        nameSeries++;
+        totalLabelValuePairs++;
+        if (curName === "__name__") totalSeries++;
+      }
+      endName();
+    } finally {
+      s.close();
+    }
+    return {
+      totalSeries, totalLabelValuePairs,
+      seriesCountByMetricName: top.seriesCountByMetricName.sorted(),
+      seriesCountByLabelName: top.seriesCountByLabelName.sorted(),
+      seriesCountByFocusLabelValue: top.seriesCountByFocusLabelValue.sorted(),
+      seriesCountByLabelValuePair: top.seriesCountByLabelValuePair.sorted(),
+      labelValueCountByLabelName: top.labelValueCountByLabelName.sorted(),
+    };
+  }
+
   /** resolveSeries maps metricIDs to (TSID, labels), sorted by TSID. */
   resolveSeries(ids: Iterable<number>): { tsids: Float64Array; keys: string[] } {
     const pairs: { tsid: number; key: string }[] = [];
@@ -433,6 +508,71 @@ export class IndexDB {
 
   flushToDisk(): void { this.table.flushToDisk(); }
   close(): void { this.table.mustClose(); }
+}
+
+/** TSDBStatus is the answer of /api/v1/status/tsdb. */
+export interface TSDBStatus {
+  totalSeries: number;
+  totalLabelValuePairs: number;
+  seriesCountByMetricName: TopEntry[];
+  seriesCountByLabelName: TopEntry[];
+  seriesCountByFocusLabelValue: TopEntry[];
+  seriesCountByLabelValuePair: TopEntry[];
+  labelValueCountByLabelName: TopEntry[];
+}
+
+export interface TopEntry { name: string; value: number }
+
+/**
+ * TopN keeps the n entries with the largest counts in a binary min-heap that
+ * behaves exactly like VictoriaMetrics' topHeap (Go's container/heap with
+ * Fix), so that ties at the cut are resolved the same way.
+ */
+class TopN {
+  private n: number;
+  private a: TopEntry[] = [];
+  constructor(n: number) { this.n = n; }
+  push(name: string, count: number): void {
+    if (count === 0) return;
+    if (this.a.length < this.n) {
+      this.a.push({ name, value: count });
+      this.fix(this.a.length - 1);
+      return;
+    }
+    if (count <= this.a[0]!.value) return;
+    this.a[0] = { name, value: count };
+    this.fix(0);
+  }
+  private less(i: number, j: number): boolean { return this.a[i]!.value < this.a[j]!.value; }
+  private swap(i: number, j: number): void { const t = this.a[i]!; this.a[i] = this.a[j]!; this.a[j] = t; }
+  private fix(i: number): void {
+    if (!this.down(i, this.a.length)) this.up(i);
+  }
+  private down(i0: number, n: number): boolean {
+    let i = i0;
+    for (;;) {
+      const j1 = 2 * i + 1;
+      if (j1 >= n) break;
+      let j = j1;
+      const j2 = j1 + 1;
+      if (j2 < n && this.less(j2, j1)) j = j2;
+      if (!this.less(j, i)) break;
+      this.swap(i, j);
+      i = j;
+    }
+    return i > i0;
+  }
+  private up(j: number): void {
+    for (;;) {
+      const i = Math.floor((j - 1) / 2);
+      if (i === j || j <= 0 || !this.less(j, i)) break;
+      this.swap(i, j);
+      j = i;
+    }
+  }
+  sorted(): TopEntry[] {
+    return [...this.a].sort((x, y) => y.value - x.value || (x.name < y.name ? -1 : x.name > y.name ? 1 : 0));
+  }
 }
 
 /** SeriesLimitError means a search matched more series than allowed. */

@@ -15,14 +15,14 @@ import * as path from "node:path";
 import { lockDir, mustMkdirAll, mustRemoveAll, mustFsyncPath, dirSize } from "../fs/index.ts";
 import { info, warn } from "../logger/index.ts";
 import { dataDirname, indexdbDirname, snapshotsDirname, walDirname } from "./filenames.ts";
-import { IndexDB, dateOf, SeriesLimitError } from "./index_db.ts";
+import { IndexDB, dateOf, SeriesLimitError, type TSDBStatus } from "./index_db.ts";
 import { canonicalLabels, marshalMetricName, unmarshalMetricName, metricIDOf, type Label } from "./metric_name.ts";
 import { SeriesMerger } from "./series_merger.ts";
 import { Table } from "./table.ts";
 import type { TagFilter } from "./tag_filters.ts";
 import { WalWriter, listSegments, replaySegment, type ReplayStats } from "./wal.ts";
 
-export { SeriesLimitError };
+export { SeriesLimitError, type TSDBStatus };
 
 export interface StorageOptions {
   /** samples older than now-retentionMs are dropped */
@@ -353,6 +353,19 @@ export class Storage {
   labelNames(filters: readonly TagFilter[], minT: number, maxT: number, maxSeries: number): string[] {
     this.table.flushRawRows();
     return this.index.searchLabelNames(filters, minT, maxT, maxSeries);
+  }
+
+  /** tsdbStatus returns cardinality stats for a day (0 = all time), over series matching any of filterSets (all when empty). */
+  tsdbStatus(date: number, filterSets: readonly (readonly TagFilter[])[], focusLabel: string, topN: number, maxSeries: number): TSDBStatus {
+    this.table.flushRawRows();
+    let filter: Set<number> | undefined;
+    if (filterSets.length > 0) {
+      const minT = date === 0 ? 0 : date * 86_400_000;
+      const maxT = date === 0 ? Date.now() + 2 * 86_400_000 : (date + 1) * 86_400_000 - 1;
+      filter = new Set();
+      for (const fs of filterSets) for (const id of this.index.searchMetricIDs(fs, minT, maxT, maxSeries)) filter.add(id);
+    }
+    return this.index.tsdbStatus(date, filter, focusLabel, topN);
   }
 
   /** labelValues returns values of a label among matching series. */

@@ -76,3 +76,25 @@ export function bitsHex(a: Float64Array, from: number, to: number): string[] {
   for (let i = from; i < to; i++) out.push(Buffer.from(b.subarray(8 * i, 8 * i + 8)).reverse().toString("hex"));
   return out;
 }
+
+/**
+ * snappyLiteral encodes data as a valid snappy block made of literals only (no
+ * compression): enough to build test bodies.
+ */
+export function snappyLiteral(data: Uint8Array): Uint8Array {
+  const out: number[] = [];
+  let n = data.length;
+  while (n >= 0x80) {
+    out.push((n & 0x7f) | 0x80);
+    n >>>= 7;
+  }
+  out.push(n);
+  const parts: Uint8Array[] = [Uint8Array.from(out)];
+  for (let p = 0; p < data.length; p += 65536) {
+    const chunk = data.subarray(p, Math.min(p + 65536, data.length));
+    const l = chunk.length - 1;
+    // Tag 62<<2: a literal whose length-1 follows in two bytes.
+    parts.push(Uint8Array.of(61 << 2, l & 0xff, l >> 8), chunk);
+  }
+  return Buffer.concat(parts);
+}

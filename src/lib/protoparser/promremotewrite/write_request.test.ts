@@ -109,6 +109,7 @@ test("parseWriteRequest decodes a repeated series' labels once (cache)", () => {
   assert.notEqual(r1.labels[0], r1.labels[1]);
   assert.equal(cache.size, 2);
   const small = new LabelsCache(1);
+  r1.reset();
   parseWriteRequest(body, r1, small);
   assert.ok(small.size <= 2, "the cache is bounded");
   assert.deepEqual(fromRows(r1).map((s) => s.labels), [[["__name__", "x"], ["i", "1"]], [["__name__", "x"], ["i", "2"]]]);
@@ -135,7 +136,7 @@ test("parseWriteRequest rejects malformed requests with ProtoError", () => {
   f((w) => { w.beginMessage(1); w.beginMessage(1); w.int64(1, 1); w.endMessage(); writeSample(w, 1, 1); w.endMessage(); }, /cannot unmarshal label: cannot read field 1 as message/);
   f((w) => { w.beginMessage(1); writeLabel(w, "__name__", "h"); writeSample(w, 1, 1); writeHistogram(w, 4, { countInt: 1 }); w.endMessage(); }, /cannot have both samples and native histograms/);
   f((w) => { w.beginMessage(1); writeLabel(w, "__name__", "h"); w.beginMessage(4); w.int64(3, 1); w.endMessage(); w.endMessage(); }, /cannot unmarshal native histogram: cannot read field 3 as double/);
-  f((w) => { w.beginMessage(1); w.bytes(1, Uint8Array.of(0x0a, 0x05)); w.endMessage(); writeSample(w, 1, 1); }, /cannot unmarshal timeseries #0/);
+  f((w) => { w.beginMessage(1); w.bytes(1, Uint8Array.of(0x0a, 0x05)); writeSample(w, 1, 1); w.endMessage(); }, /cannot unmarshal timeseries #0: cannot unmarshal label: cannot read field 1: got length 5/);
 });
 
 const histBase: Label[] = [["__name__", "rpc_seconds"], ["job", "api"]];
