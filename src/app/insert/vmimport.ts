@@ -11,7 +11,8 @@ import { counter } from "../../lib/metrics/index.ts";
 import { parseStream } from "../../lib/protoparser/vmimport/index.ts";
 import type { Storage } from "../../lib/storage/index.ts";
 
-const maxInsertRequestSize = flags.bytes("maxInsertRequestSize", 32 * 1024 * 1024, "The maximum size in bytes of a single Prometheus remote_write or /api/v1/import request body");
+/** maxInsertRequestSize is -maxInsertRequestSize, shared by the ingestion handlers. */
+export const maxInsertRequestSize = flags.bytes("maxInsertRequestSize", 32 * 1024 * 1024, "The maximum size in bytes of a single Prometheus remote_write or /api/v1/import request body");
 
 const rowsInserted = counter(`vm_rows_inserted_total{type="vmimport"}`);
 const requests = counter(`vm_insert_requests_total{type="vmimport"}`);

@@ -23,6 +23,8 @@ export async function init(): Promise<number> {
   insert.registerRoutes(router, storage);
   select.registerRoutes(router, storage);
   storageRole.registerRoutes(router);
+  // The TCP/UDP listeners (-graphiteListenAddr, -influxListenAddr, -opentsdbListenAddr, -opentsdbHTTPListenAddr).
+  await Promise.all([insert.startGraphiteListeners(storage), insert.startInfluxListeners(storage), insert.startOpentsdbListeners(storage)]);
   // /health and /metrics are the HTTP server's built-in routes.
   server = await HttpServer.start({ listenAddr: httpListenAddr.value, name: "tidemark", handler: router.handle });
   gauge(`vm_app_start_timestamp`, () => Math.floor(t0 / 1000));
@@ -34,5 +36,6 @@ export async function init(): Promise<number> {
 export async function stop(): Promise<void> {
   if (server !== undefined) await server.stop();
   server = undefined;
+  await Promise.all([insert.stopGraphiteListeners(), insert.stopInfluxListeners(), insert.stopOpentsdbListeners()]);
   await storageRole.stop();
 }

@@ -27,6 +27,7 @@ export class ConnHttpServer {
   private readonly server: http.Server;
   private readonly handler: ConnHttpHandler;
   private readonly inflight = new Set<InFlight>();
+  private readonly sockets = new Set<net.Socket>();
   private listening = false;
   private stopping = false;
   private stopPromise: Promise<void> | undefined;
@@ -39,6 +40,11 @@ export class ConnHttpServer {
       requestTimeout: 0,
       headersTimeout: 5000,
       keepAliveTimeout: 60_000,
+    });
+    // node:http tracks only connections it accepted itself: track them all here.
+    this.server.on("connection", (sock: net.Socket) => {
+      this.sockets.add(sock);
+      sock.once("close", () => this.sockets.delete(sock));
     });
     this.server.on("request", (raw: http.IncomingMessage, res: http.ServerResponse) => this.onRequest(raw, res));
     this.server.on("clientError", (err: Error, sock: net.Socket) => {
@@ -85,7 +91,6 @@ export class ConnHttpServer {
     res.once("close", () => {
       this.inflight.delete(entry);
       if (!res.writableFinished) ac.abort(new ClientDisconnectedError());
-      if (this.stopping) setImmediate(() => this.server.closeIdleConnections());
     });
     if (this.stopping) res.setHeader("Connection", "close");
     void this.serve(req, res);
@@ -117,13 +122,13 @@ export class ConnHttpServer {
   private async doStop(graceMs: number): Promise<void> {
     this.stopping = true;
     const closed = this.listening ? new Promise<void>((resolve) => this.server.close(() => resolve())) : Promise.resolve();
-    this.server.closeIdleConnections();
     const deadline = Date.now() + graceMs;
     while (this.inflight.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     if (this.inflight.size > 0) {
-      logger.warn(`${this.name}: cancelling ${this.inflight.size} requests still in flight after ${graceMs}ms`);
+      logger.warn(`${this.name}: closing ${this.inflight.size} requests still in flight after ${graceMs}ms`);
     }
-    this.server.closeAllConnections();
+    // Idle keep-alive connections and those of unfinished requests alike.
+    for (const sock of this.sockets) sock.destroy();
     await closed;
   }
 }

@@ -7,7 +7,7 @@
 import * as net from "node:net";
 import { parseListenAddr } from "../httpserver/index.ts";
 import * as logger from "../logger/index.ts";
-import { counter, gauge, unregister } from "../metrics/index.ts";
+import { type Counter, counter, gauge, unregister } from "../metrics/index.ts";
 import type { ConnHttpServer } from "./conn_http_server.ts";
 import { LineSplitter } from "./line_splitter.ts";
 
@@ -53,7 +53,8 @@ export interface TcpServerOptions {
   keepAliveMs?: number;
 }
 
-function displayName(name: string): string {
+/** displayName is the protocol name as logs spell it ("Graphite", "InfluxDB", "OpenTSDB"). */
+export function displayName(name: string): string {
   switch (name) {
     case "graphite": return "Graphite";
     case "influx": return "InfluxDB";
@@ -84,9 +85,9 @@ export class TcpServer {
   private pendingBytes = 0;
   private stopPromise: Promise<void> | undefined;
   private readonly metricNames: string[];
-  private readonly requests;
-  private readonly requestErrors;
-  private readonly accepts;
+  private readonly requests: Counter;
+  private readonly requestErrors: Counter;
+  private readonly accepts: Counter;
 
   private constructor(server: net.Server, opts: TcpServerOptions) {
     this.server = server;
@@ -246,6 +247,8 @@ export class TcpServer {
   }
 
   private async doStop(): Promise<void> {
+    // The HTTP side goes first: it lets requests in flight finish (VM stops it first too).
+    if (this.opts.http !== undefined) await this.opts.http.server.stop();
     logger.info(`stopping TCP ${displayName(this.opts.name)} server at ${JSON.stringify(this.address)}...`);
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
     for (const c of this.conns) c.destroy();

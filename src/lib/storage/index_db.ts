@@ -14,6 +14,7 @@
 
 import { Table, type TableSearch } from "../mergeset/index.ts";
 import { CompiledFilter, type TagFilter } from "./tag_filters.ts";
+import { SeriesSet } from "./series_set.ts";
 import { type Label, makeTSID, metricGroupOf, unmarshalMetricName } from "./metric_name.ts";
 
 const NS_NAME_TO_TSID = 0;
@@ -126,24 +127,35 @@ export class IndexDB {
   private maxMetricID = 0;
   /** deleted metricIDs (kept in memory: deletions are rare) */
   readonly deleted = new Set<number>();
+  /** fingerprints of every registered series name */
+  readonly series = new SeriesSet();
   seriesCreated = 0;
 
   constructor(dir: string, opts: IndexDBOptions = {}) {
     // Index merges run on the main thread: keep each one small (about a second at most).
     this.table = Table.mustOpen(dir, { flushIntervalMs: opts.flushIntervalMs ?? 5000, backgroundMerges: opts.backgroundMerges ?? true, maxBackgroundMergeBytes: 8 << 20 });
+    // Load the fingerprints of all series names and the largest metricID.
     const s = this.table.search();
     try {
-      // The largest metricID is the last item of namespace 0x02.
-      s.seek(Uint8Array.of(NS_ID_TO_TSID));
-      let last = 0;
-      // Walk to the end of the namespace with a binary-ish approach: items are sorted, so keep the last seen.
-      while (s.nextItem() && s.item[0] === NS_ID_TO_TSID) last = u32(s.item, 1);
-      this.maxMetricID = last;
+      s.seek(Uint8Array.of(NS_NAME_TO_TSID));
+      let max = 0;
+      while (s.nextItem() && s.item[0] === NS_NAME_TO_TSID) {
+        const it = s.item;
+        this.series.add(dec.decode(it.subarray(1, it.length - 8)));
+        const id = u32(it, it.length - 4);
+        if (id > max) max = id;
+      }
+      this.maxMetricID = max;
       s.seek(Uint8Array.of(NS_DELETED));
       while (s.nextItem() && s.item[0] === NS_DELETED) this.deleted.add(u32(s.item, 1));
     } finally {
       s.close();
     }
+  }
+
+  /** mayHaveSeries reports false when no series with this name key was ever registered. */
+  mayHaveSeries(key: string): boolean {
+    return this.series.mayHave(key);
   }
 
   /**
@@ -175,6 +187,7 @@ export class IndexDB {
     const metricID = ++this.maxMetricID;
     if (metricID >= 2 ** 32) throw new Error("BUG: metricID space exhausted");
     const tsid = makeTSID(metricGroupOf(key), metricID);
+    this.series.add(key);
     ib.reset();
     ib.byte(NS_NAME_TO_TSID).str(key).u64(tsid).end();
     ib.byte(NS_ID_TO_TSID).u32(metricID).u64(tsid).end();

@@ -183,7 +183,8 @@ export class Storage {
     const date = dateOf(t);
     if (e === undefined) {
       this.counters.cacheMisses++;
-      let tsid = this.index.lookupTSID(key);
+      // A name the index never saw needs no index lookup.
+      let tsid = this.index.mayHaveSeries(key) ? this.index.lookupTSID(key) : -1;
       canon ??= unmarshalMetricName(key);
       if (tsid < 0) {
         tsid = this.index.createSeries(key, canon);
@@ -449,6 +450,7 @@ export class Storage {
       bytesInmemory: pc.bytes.inmemory,
       bytesFile: pc.bytes.file,
       indexItems: is.itemsCount,
+      seriesSetBytes: this.index.series.sizeBytes,
       indexParts: is.fileParts + is.inmemoryParts,
       indexBytes: is.sizeBytes,
       tsidCacheEntries: this.cacheCurr.size + this.cachePrev.size,

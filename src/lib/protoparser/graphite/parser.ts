@@ -8,6 +8,9 @@ import type { ImportRows, Label } from "../vmimport/index.ts";
 
 const invalidLines = counter(`vm_rows_invalid_total{type="graphite"}`);
 
+/** MAX_SECONDS bounds timestamps so that they fit int64 milliseconds. */
+const MAX_SECONDS = 9e15;
+
 /** A bad line is quoted in its error message up to this many characters from each end. */
 const QUOTED_LINE_HALF = 128;
 
@@ -138,8 +141,9 @@ export function parseLine(rows: ImportRows, line: string, opts: GraphiteOptions)
     } catch (e) {
       return `cannot unmarshal timestamp from ${goQuote(tsStr)}: ${(e as Error).message}; original line: ${goQuote(orig)}`;
     }
-    if (!Number.isFinite(t)) {
-      return `cannot unmarshal timestamp from ${goQuote(tsStr)}: want a finite number of seconds; original line: ${goQuote(orig)}`;
+    // In milliseconds it must fit int64 (VictoriaMetrics' int64 arithmetic would wrap around).
+    if (!(Math.abs(t) < MAX_SECONDS)) {
+      return `cannot unmarshal timestamp from ${goQuote(tsStr)}: want a number of seconds within ±9e15; original line: ${goQuote(orig)}`;
     }
     ts = Math.trunc(t);
   }

@@ -69,15 +69,16 @@ function convert(tok: string, precision: Precision, nowMs: number): number {
     case 0:
       if (!neg && hi >= 1e11) return hi; // ns
       if (!neg && hi >= 1e8) return hi * 1e3 + Math.floor(lo / 1e3); // us
-      // ms or s: the value has at most 14 digits here unless negative.
-      return neg ? sign * (hi * 1e6 + lo) * 1e3 : hi * 1e6 + lo >= 1e11 ? hi * 1e6 + lo : (hi * 1e6 + lo) * 1e3;
+      // ms or s (positive values here have leading zeros and are below 1e14, so exact).
+      if (neg) return Number(tok) * 1e3;
+      return hi * 1e6 + lo >= 1e11 ? hi * 1e6 + lo : (hi * 1e6 + lo) * 1e3;
     case 1e6:
       return sign * hi;
     case 1e3:
       return sign * (hi * 1e3 + Math.floor(lo / 1e3));
     default:
-      if (precision > 0) return sign * (hi * 1e6 + lo);
-      return sign * (hi * 1e6 + lo) * -precision;
+      // Far outside any retention: the nearest double is as good as VictoriaMetrics' (overflowing) int64.
+      return precision > 0 ? Number(tok) : Number(tok) * -precision;
   }
 }
 

@@ -1,7 +1,7 @@
 // Prometheus remote write 1.0 and 2.0 (protobuf, snappy or zstd) decoded into columnar
 // rows, with native histograms converted to VictoriaMetrics histogram series. See
 // README.md beside this file for the format and the conversion.
-export { WriteRows, type Label } from "./write_rows.ts";
+export { WriteRows, SERIES_FLOAT, SERIES_HISTOGRAM, SERIES_HISTOGRAM_COUNT, type Label } from "./write_rows.ts";
 export { LabelsCache } from "./labels_cache.ts";
 export { parseWriteRequest } from "./write_request.ts";
 export { parseWriteRequestV2 } from "./write_request_v2.ts";

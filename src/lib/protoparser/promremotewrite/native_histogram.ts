@@ -5,7 +5,7 @@
 import { FieldReader, ProtoError } from "../../protobuf/index.ts";
 import { isStaleNaN, staleNaN } from "../../encoding/index.ts";
 import { formatVmrange } from "./vmrange.ts";
-import type { Label, WriteRows } from "./write_rows.ts";
+import { SERIES_HISTOGRAM, SERIES_HISTOGRAM_COUNT, type Label, type WriteRows } from "./write_rows.ts";
 
 /** CUSTOM_BUCKETS_SCHEMA is the schema of native histograms with custom bucket bounds (NHCB). */
 export const CUSTOM_BUCKETS_SCHEMA = -53;
@@ -101,7 +101,8 @@ function withName(base: readonly Label[], nameIdx: number, name: string, extra?:
  * bucket (the zero bucket first, then positive, then negative buckets), each with one
  * sample at h.timestamp. Bucket values are the counts of each bucket (not cumulative).
  * A stale histogram (sum is the staleness marker) gives staleness markers for _count
- * and _sum only. A histogram of a series without a metric name is skipped. It returns
+ * and _sum only. A histogram of a series without a metric name is skipped. The series
+ * are marked in rows.kinds (the _count series as SERIES_HISTOGRAM_COUNT). It returns
  * the number of series appended.
  */
 export function appendNativeHistogram(rows: WriteRows, base: readonly Label[], h: NativeHistogram): number {
@@ -112,15 +113,15 @@ export function appendNativeHistogram(rows: WriteRows, base: readonly Label[], h
   const ts = h.timestamp;
   const lines = rows.lines;
   if (isStaleNaN(h.sum)) {
-    rows.appendSeries(withName(base, nameIdx, name + "_count"), ts, staleNaN);
-    rows.appendSeries(withName(base, nameIdx, name + "_sum"), ts, staleNaN);
+    rows.appendSeries(withName(base, nameIdx, name + "_count"), ts, staleNaN, SERIES_HISTOGRAM_COUNT);
+    rows.appendSeries(withName(base, nameIdx, name + "_sum"), ts, staleNaN, SERIES_HISTOGRAM);
     return rows.lines - lines;
   }
-  rows.appendSeries(withName(base, nameIdx, name + "_count"), ts, h.count);
-  rows.appendSeries(withName(base, nameIdx, name + "_sum"), ts, h.sum);
+  rows.appendSeries(withName(base, nameIdx, name + "_count"), ts, h.count, SERIES_HISTOGRAM_COUNT);
+  rows.appendSeries(withName(base, nameIdx, name + "_sum"), ts, h.sum, SERIES_HISTOGRAM);
   const bucketName = name + "_bucket";
   const bucket = (lower: number, upper: number, v: number) => {
-    rows.appendSeries(withName(base, nameIdx, bucketName, ["vmrange", formatVmrange(lower, upper)]), ts, v);
+    rows.appendSeries(withName(base, nameIdx, bucketName, ["vmrange", formatVmrange(lower, upper)]), ts, v, SERIES_HISTOGRAM);
   };
   if (h.zeroCount > 0) bucket(-h.zeroThreshold, h.zeroThreshold, h.zeroCount);
   if (h.schema === CUSTOM_BUCKETS_SCHEMA) {

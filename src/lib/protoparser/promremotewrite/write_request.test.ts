@@ -164,6 +164,7 @@ test("native histograms become VictoriaMetrics histogram series", () => {
     const { got, rows } = histSeries({ timestamp: 1234, ...h });
     assert.deepEqual(got, want.map(([s, v]) => [s, 1234, v]), what);
     assert.equal(rows.histograms, 1, `${what}: counted`);
+    assert.deepEqual([...rows.kinds.subarray(0, rows.lines)], [2, ...new Array<number>(rows.lines - 1).fill(1)], `${what}: kinds`);
     assert.equal(rows.floatSamples, 0);
   };
   f({ countInt: 10, sum: 12.5, schema: 0, zeroThreshold: 1e-5, zeroCountInt: 2, positiveSpans: [[0, 2], [2, 1]], positiveDeltas: [1, 2, -2], negativeSpans: [[1, 1]], negativeDeltas: [4] }, [

@@ -3,6 +3,13 @@
 /** Label is one [name, value] pair of a series; "__name__" holds the metric name. */
 export type Label = readonly [name: string, value: string];
 
+/** SERIES_FLOAT, SERIES_HISTOGRAM and SERIES_HISTOGRAM_COUNT are the kinds of series in WriteRows.kinds. */
+export const SERIES_FLOAT = 0;
+/** SERIES_HISTOGRAM marks a series converted from a native histogram (a bucket or _sum). */
+export const SERIES_HISTOGRAM = 1;
+/** SERIES_HISTOGRAM_COUNT marks the _count series of a converted native histogram: one per histogram. */
+export const SERIES_HISTOGRAM_COUNT = 2;
+
 /**
  * WriteRows is a reusable columnar container for a decoded remote write request, in the
  * shape storage.addRows takes: the labels of series i, and its samples in
@@ -23,6 +30,8 @@ export class WriteRows {
   valueBytes: Uint8Array = new Uint8Array(this.values.buffer);
   /** offsets[i] is where series i's samples start; offsets[lines] === samples. */
   offsets: Uint32Array = new Uint32Array(1025);
+  /** kinds[i] tells where series i comes from: SERIES_FLOAT or a SERIES_HISTOGRAM* kind. */
+  kinds: Uint8Array = new Uint8Array(1024);
   /** samples is the number of samples in all series (float samples plus histogram-derived ones). */
   samples = 0;
   /** floatSamples is the number of float samples read. */
@@ -63,23 +72,27 @@ export class WriteRows {
    * commitSeries appends a series whose samples were written at
    * timestamps/values[offsets[lines]..samples).
    */
-  commitSeries(labels: readonly Label[]): void {
+  commitSeries(labels: readonly Label[], kind: number = SERIES_FLOAT): void {
     if (this.lines + 2 > this.offsets.length) {
       const o = new Uint32Array(2 * this.offsets.length);
       o.set(this.offsets);
       this.offsets = o;
+      const k = new Uint8Array(2 * this.kinds.length);
+      k.set(this.kinds);
+      this.kinds = k;
     }
+    this.kinds[this.lines] = kind;
     this.labels[this.lines] = labels;
     this.lines++;
     this.offsets[this.lines] = this.samples;
   }
 
   /** appendSeries appends a series with one sample. */
-  appendSeries(labels: readonly Label[], timestamp: number, value: number): void {
+  appendSeries(labels: readonly Label[], timestamp: number, value: number, kind: number = SERIES_FLOAT): void {
     this.growSamples(this.samples + 1);
     this.timestamps[this.samples] = timestamp;
     this.values[this.samples] = value;
     this.samples++;
-    this.commitSeries(labels);
+    this.commitSeries(labels, kind);
   }
 }

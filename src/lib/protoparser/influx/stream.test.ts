@@ -1,0 +1,46 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { defaultInfluxOptions } from "./parser.ts";
+import { parseStream } from "./stream.ts";
+
+async function* chunks(parts: string[]): AsyncGenerator<Uint8Array> {
+  for (const p of parts) yield Buffer.from(p);
+}
+
+async function run(parts: string[], maxLineLen?: number, blockSize?: number) {
+  const names: string[] = [];
+  const errors: string[] = [];
+  const res = await parseStream(chunks(parts), { options: { ...defaultInfluxOptions(), nowMs: 1 }, maxLineLen, blockSize }, (rows) => {
+    for (let i = 0; i < rows.lines; i++) names.push(`${rows.labels[i]!.at(-1)![1]}=${rows.values[rows.offsets[i]!]}`);
+  }, (n, msg) => errors.push(`${n}: ${msg.slice(0, 40)}`));
+  return { names, errors, res };
+}
+
+test("parseStream parses lines split anywhere across chunks, in batches, with line numbers", async () => {
+  const got = await run(["a v=1\nb v", "=2\nbad\n", "c v=3,w=4\r\n\n# x\nd", " v=5"], undefined, 8);
+  assert.deepEqual(got.names, ["a_v=1", "b_v=2", "c_v=3", "c_w=4", "d_v=5"]);
+  assert.deepEqual(got.errors, [`3: cannot parse InfluxDB line "bad": cannot`]);
+  assert.deepEqual(got.res, { lines: 4, samples: 5, invalidLines: 1 });
+});
+
+test("parseStream fails on a too long line after passing the lines before it", async () => {
+  const names: string[] = [];
+  await assert.rejects(
+    parseStream(chunks(["a v=1\n", "b v=" + "1".repeat(100) + "\n"]), { options: defaultInfluxOptions(), maxLineLen: 50, blockSize: 1 }, (rows) => {
+      names.push(rows.labels[0]!.at(-1)![1]);
+    }, () => {}),
+    { message: "cannot read influx line protocol data: too long line: more than 50 bytes" },
+  );
+  assert.deepEqual(names, ["a_v"]);
+});
+
+test("parseStream rethrows an error of onRows unchanged and waits for its promise", async () => {
+  const boom = new Error("boom");
+  await assert.rejects(parseStream(chunks(["a v=1\n"]), { options: defaultInfluxOptions() }, () => { throw boom; }, () => {}), (e) => e === boom);
+  let done = false;
+  await parseStream(chunks(["a v=1\n"]), { options: defaultInfluxOptions() }, async () => {
+    await new Promise((r) => setTimeout(r, 20));
+    done = true;
+  }, () => {});
+  assert.ok(done);
+});
