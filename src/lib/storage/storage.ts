@@ -12,9 +12,9 @@
 
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { lockDir, mustMkdirAll, mustRemoveAll, mustFsyncPath, dirSize } from "../fs/index.ts";
+import { lockDir, mustMkdirAll, mustRemoveAll, mustFsyncPath, mustWriteAtomic, dirSize } from "../fs/index.ts";
 import { info, warn } from "../logger/index.ts";
-import { dataDirname, indexdbDirname, snapshotsDirname, walDirname } from "./filenames.ts";
+import { cacheDirname, dataDirname, indexdbDirname, snapshotsDirname, walDirname } from "./filenames.ts";
 import { IndexDB, dateOf, SeriesLimitError, type TSDBStatus } from "./index_db.ts";
 import { canonicalLabels, marshalMetricName, unmarshalMetricName, metricIDOf, type Label } from "./metric_name.ts";
 import { SeriesMerger } from "./series_merger.ts";
@@ -141,6 +141,7 @@ export class Storage {
     }
     for (const seq of listSegments(walDir)) if (seq <= last) fs.rmSync(path.join(walDir, seq.toString(16).padStart(16, "0") + ".wal"), { force: true });
     this.wal = new WalWriter(walDir, last + 1, this.opts.walSyncIntervalMs);
+    this.loadTSIDCache();
     if (this.opts.flushIntervalMs > 0) {
       this.flushTimer = setInterval(() => this.flushToDisk(), this.opts.flushIntervalMs);
       this.flushTimer.unref();
@@ -458,6 +459,66 @@ export class Storage {
     };
   }
 
+  // The metric name -> TSID cache is saved at a clean stop and loaded at the
+  // next start, so that a restarted node does not look every active series
+  // up in the index again. The file is removed once loaded: after a crash the
+  // cache starts empty (it is only a cache), and a snapshot never carries it.
+  private tsidCachePath(): string {
+    return path.join(this.path, cacheDirname, "metricName_tsid.bin");
+  }
+
+  private saveTSIDCache(): void {
+    const entries = [...this.cachePrev, ...this.cacheCurr];
+    if (entries.length === 0) return;
+    const parts: Buffer[] = [];
+    let size = 0;
+    const head = Buffer.alloc(4);
+    head.writeUInt32BE(entries.length);
+    parts.push(head);
+    for (const [key, e] of entries) {
+      const kb = Buffer.from(key, "utf8");
+      const rec = Buffer.allocUnsafe(4 + kb.length + 12);
+      rec.writeUInt32BE(kb.length, 0);
+      kb.copy(rec, 4);
+      rec.writeDoubleBE(e.tsid, 4 + kb.length);
+      rec.writeUInt32BE(e.date >>> 0, 12 + kb.length);
+      parts.push(rec);
+      size += rec.length;
+    }
+    void size;
+    mustMkdirAll(path.dirname(this.tsidCachePath()));
+    mustWriteAtomic(this.tsidCachePath(), Buffer.concat(parts));
+  }
+
+  private loadTSIDCache(): void {
+    const p = this.tsidCachePath();
+    let data: Buffer;
+    try {
+      data = fs.readFileSync(p);
+    } catch {
+      return;
+    }
+    fs.rmSync(p, { force: true });
+    if (this.startedAfterUncleanShutdown) return;
+    try {
+      const n = data.readUInt32BE(0);
+      let o = 4;
+      for (let i = 0; i < n; i++) {
+        const kl = data.readUInt32BE(o);
+        const key = data.toString("utf8", o + 4, o + 4 + kl);
+        const tsid = data.readDoubleBE(o + 4 + kl);
+        const date = data.readUInt32BE(o + 12 + kl);
+        o += 16 + kl;
+        if (this.index.deleted.has(metricIDOf(tsid))) continue;
+        this.cacheSet(key, { tsid, date });
+      }
+    } catch (e) {
+      warn(`ignoring the damaged cache file ${p}: ${(e as Error).message}`);
+      this.cacheCurr.clear();
+      this.cachePrev.clear();
+    }
+  }
+
   /** close waits for a running merge, flushes everything to disk and releases the directory. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -465,6 +526,7 @@ export class Storage {
     await this.table.close();
     this.flushToDisk();
     this.closed = true;
+    this.saveTSIDCache();
     this.wal.close();
     this.wal.removeUpTo(this.wal.seq);
     this.index.close();
