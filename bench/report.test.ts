@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { num, ratio, table } from "./report.ts";
+import { num, ratio, renderScale, table } from "./report.ts";
 
 test("num", () => {
   const f = (n: number | undefined, d: number, want: string) => assert.equal(num(n, d), want, `num(${n}, ${d})`);
@@ -23,4 +23,18 @@ test("ratio", () => {
 
 test("table aligns the first column left and the others right", () => {
   assert.equal(table([["", "a", "bb"], ["long label", "1", "22,222"], ["x", "333", ""]]), "              a      bb\nlong label    1  22,222\nx           333\n");
+});
+
+test("renderScale leaves out ratios of totals when a step was cut short", () => {
+  const step = (server: string, series: number, cpuS: number) => ({
+    server, step: 1000, series, samples: series * 10, wallS: cpuS, cpuS, samplesPerCpuS: (series * 10) / cpuS, seriesPerCpuS: series / cpuS,
+    idleRssBytes: 0, peakRssBytes: series * 1000, rssPerSeriesBytes: 1000, failedBodies: 0, timedOut: series < 1000,
+    verify: { exportS: 0, samples: 0, series: 0, sum: 0, expectedSamples: 0, expectedSeries: 0, expectedSum: 0, badLines: 0, ok: true }, problems: [],
+  });
+  const f = (tmSeries: number, want: string) => {
+    const ratioRow = renderScale([step("victoria-metrics", 1000, 1), step("tidemark", tmSeries, 4)]).split("\n")[3]!.split(/\s+/);
+    assert.equal(ratioRow.slice(2).join(" "), want, `tidemark series=${tmSeries}`);
+  };
+  f(1000, "4.00 4.00 0.25 0.25 1.00 1.00");
+  f(500, "- - 0.13 0.13 - 1.00");
 });

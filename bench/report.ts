@@ -73,7 +73,10 @@ export function renderScale(steps: ScaleResult[]): string {
       rows.push([num(n), s.server, num(s.series), num(s.samples), num(s.wallS, 1), num(s.cpuS, 1), num(s.samplesPerCpuS), num(s.seriesPerCpuS), num(s.peakRssBytes / MiB, 1), num(s.rssPerSeriesBytes), verified]);
     }
     if (vm !== undefined && tm !== undefined) {
-      rows.push([num(n), "tidemark/vm", "", "", ratio(tm.wallS, vm.wallS), ratio(tm.cpuS, vm.cpuS), ratio(tm.samplesPerCpuS, vm.samplesPerCpuS), ratio(tm.seriesPerCpuS, vm.seriesPerCpuS), ratio(tm.peakRssBytes, vm.peakRssBytes), ratio(tm.rssPerSeriesBytes, vm.rssPerSeriesBytes), ""]);
+      // totals of different series counts (a step cut by --scale-timeout) do not compare; rates per series and per CPU second do
+      const same = tm.series === vm.series;
+      const total = (a: number, b: number): string => (same ? ratio(a, b) : "-");
+      rows.push([num(n), "tidemark/vm", "", "", total(tm.wallS, vm.wallS), total(tm.cpuS, vm.cpuS), ratio(tm.samplesPerCpuS, vm.samplesPerCpuS), ratio(tm.seriesPerCpuS, vm.seriesPerCpuS), total(tm.peakRssBytes, vm.peakRssBytes), ratio(tm.rssPerSeriesBytes, vm.rssPerSeriesBytes), ""]);
     }
   }
   return table(rows);
