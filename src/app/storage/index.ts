@@ -83,6 +83,7 @@ function registerMetrics(s: Storage): void {
   gauge(`vm_rows_added_to_storage_total`, () => s.counters.rowsAdded);
   gauge(`vm_rows_ignored_total{reason="small_timestamp"}`, () => s.counters.tooSmall);
   gauge(`vm_rows_ignored_total{reason="big_timestamp"}`, () => s.counters.tooBig);
+  gauge(`vm_rows_ignored_total{reason="nan_value"}`, () => s.counters.nanValues);
   gauge(`vm_merges_total{type="storage/inmemory"}`, () => s.table.stats.mergesTotal.inmemory);
   gauge(`vm_merges_total{type="storage/small"}`, () => s.table.stats.mergesTotal.small);
   gauge(`vm_rows_merged_total{type="storage/small"}`, () => s.table.stats.rowsMergedTotal);

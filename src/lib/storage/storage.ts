@@ -18,6 +18,7 @@ import { cacheDirname, dataDirname, indexdbDirname, snapshotsDirname, walDirname
 import { IndexDB, dateOf, SeriesLimitError, type TSDBStatus } from "./index_db.ts";
 import { canonicalLabels, marshalMetricName, unmarshalMetricName, metricIDOf, type Label } from "./metric_name.ts";
 import { SeriesMerger } from "./series_merger.ts";
+import { isStaleNaN } from "../encoding/index.ts";
 import { Table } from "./table.ts";
 import type { TagFilter } from "./tag_filters.ts";
 import { WalWriter, listSegments, replaySegment, type ReplayStats } from "./wal.ts";
@@ -57,6 +58,8 @@ export interface AddResult {
   tooSmallTimestamp: number;
   tooBigTimestamp: number;
   invalidSeries: number;
+  /** NaN values dropped (staleness markers are kept) */
+  nanValues: number;
 }
 
 /** SeriesData is one series of a search result; arrays are reused after the iterator moves on. */
@@ -97,7 +100,7 @@ export class Storage {
   readonly startedAfterUncleanShutdown: boolean;
   readonly replay: ReplayStats = { segments: 0, records: 0, rows: 0, tornBytes: 0 };
   readonly counters = {
-    rowsAdded: 0, tooSmall: 0, tooBig: 0, cacheRequests: 0, cacheMisses: 0, seriesCreated: 0,
+    rowsAdded: 0, tooSmall: 0, tooBig: 0, nanValues: 0, cacheRequests: 0, cacheMisses: 0, seriesCreated: 0,
     deletedSeries: 0, snapshotsCreated: 0, flushes: 0, searches: 0, samplesScanned: 0,
   };
 
@@ -232,7 +235,7 @@ export class Storage {
    */
   addRows(rows: Rows): AddResult {
     if (this.closed) throw new Error("cannot add rows: the storage is closed");
-    const res: AddResult = { rowsAdded: 0, tooSmallTimestamp: 0, tooBigTimestamp: 0, invalidSeries: 0 };
+    const res: AddResult = { rowsAdded: 0, tooSmallTimestamp: 0, tooBigTimestamp: 0, invalidSeries: 0, nanValues: 0 };
     const [minT, maxT] = this.table.retentionBounds();
     const wal = this.wal;
     const raw = this.table.raw;
@@ -248,20 +251,28 @@ export class Storage {
         res.invalidSeries++;
         continue;
       }
-      // Drop samples outside retention (they are rare; keep the fast path simple).
+      // Drop samples outside retention and NaN values other than staleness
+      // markers, as VictoriaMetrics does (both are rare: the fast path only checks).
       let allIn = true;
-      for (let j = s; j < e; j++) { const t = ts[j]!; if (t < minT || t > maxT) { allIn = false; break; } }
+      for (let j = s; j < e; j++) {
+        const t = ts[j]!;
+        const v = vals[j]!;
+        if (t < minT || t > maxT || (v !== v && !isStaleNaN(v))) { allIn = false; break; }
+      }
       let lts = ts, lvals = vals, ls = s, le = e;
       if (!allIn) {
-        const kt: number[] = [], kv: number[] = [];
+        const kt = new Float64Array(e - s), kv = new Float64Array(e - s);
+        let k = 0;
         for (let j = s; j < e; j++) {
           const t = ts[j]!;
+          const v = vals[j]!;
           if (t < minT) res.tooSmallTimestamp++;
           else if (t > maxT) res.tooBigTimestamp++;
-          else { kt.push(t); kv.push(vals[j]!); }
+          else if (v !== v && !isStaleNaN(v)) res.nanValues++;
+          else { kt[k] = t; kv[k] = v; k++; }
         }
-        if (kt.length === 0) continue;
-        lts = Float64Array.from(kt); lvals = Float64Array.from(kv); ls = 0; le = kt.length;
+        if (k === 0) continue;
+        lts = kt; lvals = kv; ls = 0; le = k;
       }
       const key = marshalMetricName(canon);
       const tsid = this.tsidFor(key, canon, lts[ls]!);
@@ -286,6 +297,7 @@ export class Storage {
     this.counters.rowsAdded += res.rowsAdded;
     this.counters.tooSmall += res.tooSmallTimestamp;
     this.counters.tooBig += res.tooBigTimestamp;
+    this.counters.nanValues += res.nanValues;
     if (raw.n >= 1 << 20) this.table.flushRawRows();
     return res;
   }

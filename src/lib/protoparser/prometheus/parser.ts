@@ -70,9 +70,26 @@ function findClosingQuote(s: string, i: number, end: number): number {
   }
 }
 
+// Names and values repeat from line to line: keep one detached copy of each (bounded).
+const interned = new Map<string, string>();
+
 /**
- * Line is the parse state of one line: metric name, labels, value, timestamp (0 when
- * absent). It is reused from line to line.
+ * intern returns a string equal to s that does not keep alive the block string s was
+ * sliced from (V8 represents slices of 13 or more characters as views into the
+ * parent), shared with earlier equal strings.
+ */
+function intern(s: string): string {
+  const v = interned.get(s);
+  if (v !== undefined) return v;
+  const d = s.length < 13 ? s : (" " + s).slice(1);
+  if (interned.size >= 100_000) interned.clear();
+  interned.set(d, d);
+  return d;
+}
+
+/**
+ * Line is the parse state of one line: metric name, labels (a fresh array per line,
+ * with a slot for __name__ first), value, timestamp (0 when absent).
  */
 class Line {
   metric = "";
@@ -89,7 +106,7 @@ class Line {
     this.end = end;
     this.noEscapes = noEscapes;
     this.metric = "";
-    this.labels.length = 0;
+    this.labels = [["__name__", ""]];
     this.value = 0;
     this.timestamp = 0;
     let i = skipLeading(s, start, end);
@@ -112,6 +129,7 @@ class Line {
       i = b + 1;
     }
     if (this.metric === "") throw new LineError("metric cannot be empty");
+    this.labels[0] = ["__name__", intern(this.metric)];
     i = skipLeading(s, i, end);
     // A '#' starts a trailing comment (OpenMetrics exemplars are dropped with it).
     const hash = s.indexOf("#", i);
@@ -200,7 +218,7 @@ class Line {
       }
       const value = this.quoted();
       // A label with an empty name is dropped; an empty value is kept (and dropped on insert).
-      if (key !== "") this.labels.push([key, value]);
+      if (key !== "") this.labels.push([intern(key), intern(value)]);
       this.pos = skipLeading(s, this.pos, end);
       if (this.pos < end && s.charCodeAt(this.pos) === 125) {
         this.pos++;
@@ -243,8 +261,11 @@ export function parseLines(rows: PromRows, text: string, firstLineNumber: number
     const i = skipLeading(text, start, e);
     if (i < e && text.charCodeAt(i) !== 35) {
       try {
-        line.parse(text, i, e, noEscapes);
-        rows.append(line.metric, line.labels, line.value, line.timestamp);
+        // Parse a slice of the line (a view, not a copy) so that every search stays
+        // within the line.
+        const ln = text.slice(i, e);
+        line.parse(ln, 0, ln.length, noEscapes);
+        rows.append(line.labels, line.value, line.timestamp);
       } catch (err) {
         if (!(err instanceof LineError)) throw err;
         invalidLines.inc();

@@ -33,8 +33,8 @@ export class PromRows {
     this.labels.length = 0;
   }
 
-  /** append adds a row: labels are [["__name__", metric], ...labels]. */
-  append(metric: string, labels: readonly Label[], value: number, timestamp: number): void {
+  /** append adds a row; it takes labels (["__name__", metric] first) as they are. */
+  append(labels: readonly Label[], value: number, timestamp: number): void {
     const i = this.lines;
     if (i >= this.values.length) {
       const cap = 2 * this.values.length;
@@ -46,20 +46,9 @@ export class PromRows {
       this.timestamps = t;
       this.offsets = PromRows.identity(cap + 1);
     }
-    const all: Label[] = new Array(labels.length + 1);
-    all[0] = ["__name__", detach(metric)];
-    for (let k = 0; k < labels.length; k++) all[k + 1] = [detach(labels[k]![0]), detach(labels[k]![1])];
-    this.labels[i] = all;
+    this.labels[i] = labels;
     this.values[i] = value;
     this.timestamps[i] = timestamp;
     this.lines = i + 1;
   }
-}
-
-/**
- * detach returns a copy of s that does not keep alive the (large) block string it was
- * sliced from: V8 represents slices of 13 or more characters as views into the parent.
- */
-function detach(s: string): string {
-  return s.length < 13 ? s : (" " + s).slice(1);
 }

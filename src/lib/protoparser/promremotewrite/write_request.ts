@@ -52,7 +52,6 @@ export function parseWriteRequest(buf: Uint8Array, rows: WriteRows, cache: Label
 }
 
 function parseTimeSeries(buf: Uint8Array, start: number, end: number, rows: WriteRows, cache: LabelsCache): void {
-  const r = tsr.reset(buf, start, end);
   let nLabels = 0;
   let labelsStart = -1;
   let labelsEnd = -1;
@@ -60,6 +59,7 @@ function parseTimeSeries(buf: Uint8Array, start: number, end: number, rows: Writ
   let nHist = 0;
   const first = rows.samples;
   let s = first;
+  const r = tsr.reset(buf, start, end);
   while (r.next()) {
     switch (r.fieldNum) {
       case 1: {
