@@ -10,6 +10,7 @@ import { SortScratch, madSorted, modeSorted, quantileSorted } from "./rollup_qua
 /** ScalarArg returns a scalar argument's value at output point idx. */
 export type ScalarArg = (idx: number) => number;
 
+/** rollupMin is min_over_time: the smallest sample; NaN for an empty window. */
 export const rollupMin: RollupFn = (w) => {
   const { values, i, j } = w;
   if (i >= j) return NaN;
@@ -18,6 +19,7 @@ export const rollupMin: RollupFn = (w) => {
   return m;
 };
 
+/** rollupMax is max_over_time: the largest sample; NaN for an empty window. */
 export const rollupMax: RollupFn = (w) => {
   const { values, i, j } = w;
   if (i >= j) return NaN;
@@ -32,29 +34,43 @@ function sum(values: Float64Array, i: number, j: number): number {
   return s;
 }
 
+/** rollupSum is sum_over_time; NaN for an empty window. */
 export const rollupSum: RollupFn = (w) => (w.i >= w.j ? NaN : sum(w.values, w.i, w.j));
 
+/** rollupAvg is avg_over_time; NaN for an empty window. */
 export const rollupAvg: RollupFn = (w) => (w.i >= w.j ? NaN : sum(w.values, w.i, w.j) / (w.j - w.i));
 
+/** rollupRange is range_over_time: max minus min. */
 export const rollupRange: RollupFn = (w) => rollupMax(w) - rollupMin(w);
 
+/** rollupCount is count_over_time; NaN (not 0) for an empty window. */
 export const rollupCount: RollupFn = (w) => (w.i >= w.j ? NaN : w.j - w.i);
 
+/** rollupAbsent is absent_over_time: 1 for an empty window, else NaN. */
 export const rollupAbsent: RollupFn = (w) => (w.i >= w.j ? 1 : NaN);
 
+/** rollupPresent is present_over_time: 1 when the window has samples, else NaN. */
 export const rollupPresent: RollupFn = (w) => (w.i < w.j ? 1 : NaN);
 
+/** rollupFirst is first_over_time: the first sample of the window. */
 export const rollupFirst: RollupFn = (w) => (w.i >= w.j ? NaN : w.values[w.i]!);
 
-// last_over_time and default_rollup: the latter also sees staleness markers,
-// so a series that went stale inside the window yields no point.
+/**
+ * rollupLast is last_over_time and default_rollup: the last sample; for default_rollup it may be a
+ * staleness marker, so a series that went stale inside the window yields no point.
+ */
 export const rollupLast: RollupFn = (w) => (w.i >= w.j ? NaN : w.values[w.j - 1]!);
 
+/** rollupTfirst is tfirst_over_time: the first sample's timestamp in seconds. */
 export const rollupTfirst: RollupFn = (w) => (w.i >= w.j ? NaN : w.timestamps[w.i]! / 1e3);
 
+/**
+ * rollupTlast is tlast_over_time, timestamp and timestamp_with_name: the last sample's timestamp in
+ * seconds.
+ */
 export const rollupTlast: RollupFn = (w) => (w.i >= w.j ? NaN : w.timestamps[w.j - 1]! / 1e3);
 
-// tmin/tmax return the last timestamp of the extreme value.
+/** rollupTmin is tmin_over_time: the timestamp (s) of the last occurrence of the minimum. */
 export const rollupTmin: RollupFn = (w) => {
   const { values, timestamps, i, j } = w;
   if (i >= j) return NaN;
@@ -69,6 +85,7 @@ export const rollupTmin: RollupFn = (w) => {
   return t / 1e3;
 };
 
+/** rollupTmax is tmax_over_time: the timestamp (s) of the last occurrence of the maximum. */
 export const rollupTmax: RollupFn = (w) => {
   const { values, timestamps, i, j } = w;
   if (i >= j) return NaN;
@@ -83,8 +100,10 @@ export const rollupTmax: RollupFn = (w) => {
   return t / 1e3;
 };
 
-// tlast_change_over_time: the timestamp where the last value began; the
-// window start counts as a change unless prevValue equals the last value.
+/**
+ * rollupTlastChange is tlast_change_over_time: the timestamp (s) where the last value began; the window
+ * start counts as a change unless prevValue equals the last value.
+ */
 export const rollupTlastChange: RollupFn = (w) => {
   const { values, timestamps, i, j } = w;
   if (i >= j) return NaN;
@@ -96,8 +115,7 @@ export const rollupTlastChange: RollupFn = (w) => {
   return NaN;
 };
 
-// sum2_over_time, geomean_over_time and holt_winters fall back to prevValue
-// on an empty window.
+/** rollupSum2 is sum2_over_time; an empty window gives prevValue squared. */
 export const rollupSum2: RollupFn = (w) => {
   const { values, i, j } = w;
   if (i >= j) return w.prevValue * w.prevValue;
@@ -106,6 +124,7 @@ export const rollupSum2: RollupFn = (w) => {
   return s;
 };
 
+/** rollupGeomean is geomean_over_time; an empty window gives prevValue. */
 export const rollupGeomean: RollupFn = (w) => {
   const { values, i, j } = w;
   if (i >= j) return w.prevValue;
@@ -114,12 +133,16 @@ export const rollupGeomean: RollupFn = (w) => {
   return Math.pow(p, 1 / (j - i));
 };
 
-// rate_over_sum divides by the whole window, not by the samples' span.
+/**
+ * rollupRateOverSum is rate_over_sum: the sum divided by the whole window in seconds; 0 for an empty
+ * window with prevValue.
+ */
 export const rollupRateOverSum: RollupFn = (w) => {
   if (w.i >= w.j) return w.prevValue !== w.prevValue ? NaN : 0;
   return sum(w.values, w.i, w.j) / (w.window / 1e3);
 };
 
+/** rollupStaleSamples is stale_samples_over_time: the number of staleness markers (NaN). */
 export const rollupStaleSamples: RollupFn = (w) => {
   const { values, i, j } = w;
   if (i >= j) return NaN;
@@ -128,7 +151,7 @@ export const rollupStaleSamples: RollupFn = (w) => {
   return n;
 };
 
-// stdvar: Welford's running mean/variance, population variance.
+/** rollupStdvar is stdvar_over_time: the population variance (Welford's method). */
 export const rollupStdvar: RollupFn = (w) => {
   const { values, i, j } = w;
   if (i >= j) return NaN;
@@ -146,10 +169,13 @@ export const rollupStdvar: RollupFn = (w) => {
   return q / count;
 };
 
+/** rollupStddev is stddev_over_time: the population standard deviation. */
 export const rollupStddev: RollupFn = (w) => Math.sqrt(rollupStdvar(w));
 
-// increase_pure: from realPrevValue (no staleness limit), or from 0 when the
-// series starts inside the window.
+/**
+ * rollupIncreasePure is increase_pure: last minus realPrevValue (no staleness limit), or minus 0 when the
+ * series starts inside the window.
+ */
 export const rollupIncreasePure: RollupFn = (w) => {
   const { values, i, j } = w;
   let prev = w.realPrevValue;
@@ -161,10 +187,12 @@ export const rollupIncreasePure: RollupFn = (w) => {
   return values[j - 1]! - prev;
 };
 
-// delta and increase. Without a sample before the window: continue from
-// realPrevValue when there is one (the end of a gap, issue 894); otherwise
-// assume the series started at 0 unless its first value is large compared to
-// the next step (a counter that existed before it was first stored).
+/**
+ * rollupDelta is delta and increase: last minus prevValue. Without prevValue it continues from
+ * realPrevValue when there is one (the end of a gap, VictoriaMetrics issue 894); otherwise it counts from
+ * 0 unless the first value is large compared with the next step (a counter that existed before it was
+ * first stored).
+ */
 export const rollupDelta: RollupFn = (w) => {
   const { values } = w;
   let i = w.i;
@@ -187,12 +215,19 @@ export const rollupDelta: RollupFn = (w) => {
   return values[j - 1]! - prev;
 };
 
-// delta_prometheus / increase_prometheus: last minus first inside the window.
+/**
+ * rollupDeltaPrometheus is delta_prometheus and increase_prometheus: last minus first inside the window;
+ * NaN below two samples.
+ */
 export const rollupDeltaPrometheus: RollupFn = (w) => {
   if (w.j - w.i < 2) return NaN;
   return w.values[w.j - 1]! - w.values[w.i]!;
 };
 
+/**
+ * rollupIdelta is idelta: the difference of the last two samples (prevValue counts; a lone sample without
+ * it counts from 0).
+ */
 export const rollupIdelta: RollupFn = (w) => {
   const { values, i, j } = w;
   if (i >= j) return w.prevValue !== w.prevValue ? NaN : 0;
@@ -246,7 +281,7 @@ function linearRegression(w: RollupWindow): void {
   regression[1] = slope;
 }
 
-// deriv: least-squares slope, like Prometheus.
+/** rollupDerivSlow is deriv: the least-squares slope per second, like Prometheus. */
 export const rollupDerivSlow: RollupFn = (w) => {
   linearRegression(w);
   return regression[1]!;
@@ -262,8 +297,10 @@ export function newRollupPredictLinear(secs: ScalarArg): RollupFn {
   };
 }
 
-// deriv_fast and rate: from prevValue (or the first sample) to the last
-// sample; a lone sample without prevValue gives no rate.
+/**
+ * rollupDerivFast is deriv_fast and rate: from prevValue (or the first sample) to the last sample, per
+ * second; a lone sample without prevValue gives NaN.
+ */
 export const rollupDerivFast: RollupFn = (w) => {
   const { values, timestamps, i, j } = w;
   let prev = w.prevValue;
@@ -278,8 +315,10 @@ export const rollupDerivFast: RollupFn = (w) => {
   return (values[j - 1]! - prev) / ((timestamps[j - 1]! - prevTs) / 1e3);
 };
 
-// ideriv and irate: the last two samples, skipping samples that share the
-// last timestamp.
+/**
+ * rollupIderiv is ideriv and irate: the rate between the last two samples, skipping samples that share the
+ * last timestamp.
+ */
 export const rollupIderiv: RollupFn = (w) => {
   const { values, timestamps, i } = w;
   const j = w.j;
@@ -305,13 +344,17 @@ export const rollupIderiv: RollupFn = (w) => {
   return (vEnd - vStart) / ((tEnd - tStart) / 1e3);
 };
 
-// rate_prometheus (newer than 1.79.5): increase_prometheus divided by the window.
+/**
+ * rollupDerivFastPrometheus is rate_prometheus (newer than 1.79.5): increase_prometheus divided by the
+ * window in seconds.
+ */
 export const rollupDerivFastPrometheus: RollupFn = (w) => {
   const d = rollupDeltaPrometheus(w);
   if (d !== d || w.window === 0) return NaN;
   return d / (w.window / 1e3);
 };
 
+/** rollupLifetime is lifetime: seconds from prevValue (or the first sample) to the last sample. */
 export const rollupLifetime: RollupFn = (w) => {
   const { timestamps, i, j } = w;
   if (w.prevValue !== w.prevValue) {
@@ -322,6 +365,7 @@ export const rollupLifetime: RollupFn = (w) => {
   return (timestamps[j - 1]! - w.prevTimestamp) / 1e3;
 };
 
+/** rollupLag is lag: seconds from the last sample (or prevValue) to the point. */
 export const rollupLag: RollupFn = (w) => {
   if (w.i >= w.j) {
     if (w.prevValue !== w.prevValue) return NaN;
@@ -330,6 +374,7 @@ export const rollupLag: RollupFn = (w) => {
   return (w.currTimestamp - w.timestamps[w.j - 1]!) / 1e3;
 };
 
+/** rollupScrapeInterval is scrape_interval: the average gap in seconds, from prevValue when there is one. */
 export const rollupScrapeInterval: RollupFn = (w) => {
   const { timestamps, i, j } = w;
   if (w.prevValue !== w.prevValue) {
@@ -340,6 +385,7 @@ export const rollupScrapeInterval: RollupFn = (w) => {
   return (timestamps[j - 1]! - w.prevTimestamp) / 1e3 / (j - i);
 };
 
+/** rollupChangesPrometheus is changes_prometheus: value changes inside the window, ignoring prevValue. */
 export const rollupChangesPrometheus: RollupFn = (w) => {
   const { values, i, j } = w;
   if (i >= j) return NaN;
@@ -354,7 +400,10 @@ export const rollupChangesPrometheus: RollupFn = (w) => {
   return n;
 };
 
-// changes: the first sample counts as a change when there is no prevValue.
+/**
+ * rollupChanges is changes: value changes from prevValue on; without prevValue the first sample counts as
+ * a change.
+ */
 export const rollupChanges: RollupFn = (w) => {
   const { values, j } = w;
   let i = w.i;
@@ -393,9 +442,10 @@ function countSteps(w: RollupWindow, up: boolean): number {
   return n;
 }
 
+/** rollupIncreases is increases_over_time: the number of rises from prevValue on. */
 export const rollupIncreases: RollupFn = (w) => countSteps(w, true);
 
-// resets and decreases_over_time count drops.
+/** rollupResets is resets and decreases_over_time: the number of drops from prevValue on. */
 export const rollupResets: RollupFn = (w) => countSteps(w, false);
 
 function sumSteps(w: RollupWindow, up: boolean): number {
@@ -417,12 +467,16 @@ function sumSteps(w: RollupWindow, up: boolean): number {
   return s;
 }
 
+/** rollupAscentOverTime is ascent_over_time: the sum of rises from prevValue on. */
 export const rollupAscentOverTime: RollupFn = (w) => sumSteps(w, true);
 
+/** rollupDescentOverTime is descent_over_time: the sum of drops from prevValue on. */
 export const rollupDescentOverTime: RollupFn = (w) => sumSteps(w, false);
 
-// zscore_over_time: only while the series is live (the last sample is no
-// older than the average scrape interval).
+/**
+ * rollupZScoreOverTime is zscore_over_time: (last - avg) / stddev, only while the series is live (its last
+ * sample no older than the average scrape interval).
+ */
 export const rollupZScoreOverTime: RollupFn = (w) => {
   const scrapeInterval = rollupScrapeInterval(w);
   const lag = rollupLag(w);
@@ -432,6 +486,10 @@ export const rollupZScoreOverTime: RollupFn = (w) => {
   return d / rollupStddev(w);
 };
 
+/**
+ * rollupDistinct is distinct_over_time: the number of distinct values; 0 for an empty window with
+ * prevValue.
+ */
 export const rollupDistinct: RollupFn = (w) => {
   const { values, i, j } = w;
   if (i >= j) return w.prevValue !== w.prevValue ? NaN : 0;
@@ -440,8 +498,10 @@ export const rollupDistinct: RollupFn = (w) => {
   return seen.size;
 };
 
-// integrate: a step function holding each sample (from prevValue at the
-// window start when there is one) until the next sample or currTimestamp.
+/**
+ * rollupIntegrate is integrate: the area under a step function holding each sample (from prevValue at the
+ * window start when there is one) until the next sample or the point.
+ */
 export const rollupIntegrate: RollupFn = (w) => {
   const { values, timestamps, j } = w;
   let i = w.i;
@@ -621,12 +681,17 @@ function candlestickFirst(w: RollupWindow): number {
   return w.prevTimestamp + w.window >= w.currTimestamp ? w.prevValue : NaN;
 }
 
+/**
+ * rollupOpen is rollup_candlestick's open: prevValue when within one window of the point, else the first
+ * sample before the point.
+ */
 export const rollupOpen: RollupFn = (w) => {
   const v = candlestickFirst(w);
   if (v === v) return v;
   return candlestickEnd(w) > w.i ? w.values[w.i]! : NaN;
 };
 
+/** rollupClose is rollup_candlestick's close: the last sample before the point. */
 export const rollupClose: RollupFn = (w) => {
   const j = candlestickEnd(w);
   return j > w.i ? w.values[j - 1]! : candlestickFirst(w);
@@ -648,6 +713,8 @@ function candlestickExtreme(w: RollupWindow, high: boolean): number {
   return m;
 }
 
+/** rollupHigh is rollup_candlestick's high. */
 export const rollupHigh: RollupFn = (w) => candlestickExtreme(w, true);
 
+/** rollupLow is rollup_candlestick's low. */
 export const rollupLow: RollupFn = (w) => candlestickExtreme(w, false);
