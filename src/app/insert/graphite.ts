@@ -35,7 +35,7 @@ function insertLines(storage: Storage, rows: ImportRows, data: Buffer, conn: Con
   };
   rows.reset();
   parseLines(rows, data.toString("utf8"), conn.lineNumber, opts, (lineNumber, msg) => {
-    warnRateLimited("graphite", `${conn.net.toUpperCase()} Graphite data from ${conn.remoteAddr}: line ${lineNumber}: ${msg}`);
+    warnRateLimited(`graphite:${conn.net}`, `${conn.net.toUpperCase()} Graphite data from ${conn.remoteAddr}: line ${lineNumber}: ${msg}`);
   });
   if (rows.lines > 0) rowsInserted.add(storage.addRows(rows).rowsAdded);
 }

@@ -6,7 +6,7 @@
 
 import type * as http from "node:http";
 import * as flags from "../../lib/flagutil/index.ts";
-import { HttpError, bodyStream, type Request, type Router } from "../../lib/httpserver/index.ts";
+import { HttpError, bodyStream, isClientDisconnected, type Request, type Router } from "../../lib/httpserver/index.ts";
 import { type Conn, LineListeners } from "../../lib/ingestserver/index.ts";
 import { warnRateLimited } from "../../lib/logger/index.ts";
 import { counter } from "../../lib/metrics/index.ts";
@@ -82,7 +82,10 @@ export async function handleWrite(req: Request, res: http.ServerResponse, storag
       },
     );
   } catch (e) {
-    if (e instanceof HttpError) throw e;
+    // Limits (413) and disconnects come from the body reader, possibly wrapped by the stream layer.
+    if (e instanceof HttpError || isClientDisconnected(e)) throw e;
+    const cause = (e as Error).cause;
+    if (cause instanceof HttpError || isClientDisconnected(cause)) throw cause;
     throw new HttpError(400, `cannot process influx line protocol data: ${(e as Error).message}`);
   }
   const invalid = result.invalidLines;
@@ -135,7 +138,7 @@ let listeners: LineListeners | undefined;
 function insertLines(storage: Storage, rows: ImportRows, data: Buffer, conn: Conn): void {
   rows.reset();
   parseLines(rows, data.toString("utf8"), conn.lineNumber, options("", "", []), (lineNumber, msg) => {
-    warnRateLimited("influx", `${conn.net.toUpperCase()} InfluxDB data from ${conn.remoteAddr}: line ${lineNumber}: ${msg}`);
+    warnRateLimited(`influx:${conn.net}`, `${conn.net.toUpperCase()} InfluxDB data from ${conn.remoteAddr}: line ${lineNumber}: ${msg}`);
   });
   if (rows.lines > 0) rowsInserted.add(storage.addRows(rows).rowsAdded);
 }

@@ -43,7 +43,7 @@ function insertLines(storage: Storage, rows: ImportRows, data: Buffer, conn: Con
   const opts: OpentsdbOptions = { nowSec: Math.floor(Date.now() / 1000), trimMs: trimTimestamp.value };
   rows.reset();
   parseLines(rows, data.toString("utf8"), conn.lineNumber, opts, (lineNumber, msg) => {
-    warnRateLimited("opentsdb", `${conn.net.toUpperCase()} OpenTSDB data from ${conn.remoteAddr}: line ${lineNumber}: ${msg}`);
+    warnRateLimited(`opentsdb:${conn.net}`, `${conn.net.toUpperCase()} OpenTSDB data from ${conn.remoteAddr}: line ${lineNumber}: ${msg}`);
   });
   if (rows.lines > 0) rowsInserted.add(storage.addRows(rows).rowsAdded);
 }

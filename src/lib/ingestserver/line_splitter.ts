@@ -6,6 +6,13 @@
 /** TooLongLineError is thrown when an unfinished line grows past the limit. */
 export class TooLongLineError extends Error {
   override name = "TooLongLineError";
+  /** lines are the whole lines completed by the same chunk, before the too long one (to be processed still). */
+  lines: Buffer | undefined;
+
+  constructor(message: string, lines?: Buffer) {
+    super(message);
+    this.lines = lines;
+  }
 }
 
 // work joins an unfinished line with the chunk that completes it. One buffer
@@ -38,8 +45,8 @@ export class LineSplitter {
    * returned Buffer may be a view of chunk or of a buffer shared by all
    * splitters: it is valid only until the next push or end of any
    * LineSplitter, so consume it synchronously. Throws TooLongLineError when the
-   * unfinished line would exceed maxLineLen bytes; the splitter must not be
-   * used after that.
+   * unfinished line would exceed maxLineLen bytes (its `lines` then holds the
+   * lines completed before it); the splitter must not be used after that.
    */
   push(chunk: Buffer): Buffer | undefined {
     const nl = chunk.lastIndexOf(10);
@@ -65,7 +72,12 @@ export class LineSplitter {
       // Do not hold on to the room a long line needed.
       if (this.tail.length > 4096) this.tail = Buffer.alloc(0);
     }
-    this.keep(chunk, nl + 1);
+    try {
+      this.keep(chunk, nl + 1);
+    } catch (e) {
+      if (e instanceof TooLongLineError) e.lines = out;
+      throw e;
+    }
     return out;
   }
 

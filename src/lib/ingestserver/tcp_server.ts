@@ -9,7 +9,7 @@ import { parseListenAddr } from "../httpserver/index.ts";
 import * as logger from "../logger/index.ts";
 import { type Counter, counter, gauge, unregister } from "../metrics/index.ts";
 import type { ConnHttpServer } from "./conn_http_server.ts";
-import { LineSplitter } from "./line_splitter.ts";
+import { LineSplitter, TooLongLineError } from "./line_splitter.ts";
 
 /** Conn describes a client connection (or a UDP sender) to onLines. */
 export interface Conn {
@@ -203,18 +203,24 @@ export class TcpServer {
       try {
         const data = splitter.push(chunk);
         account();
-        if (this.pendingBytes > (opts.maxPendingBytes ?? 64 << 20) && held > 0) {
-          fail(`the unfinished lines of all connections exceed ${opts.maxPendingBytes ?? 64 << 20} bytes; closing this connection, which holds ${held} bytes of an unfinished line`);
-          return;
-        }
         if (data !== undefined) handle(data);
+        const max = opts.maxPendingBytes ?? 64 << 20;
+        if (this.pendingBytes > max && held > 0) {
+          fail(`the unfinished lines of all connections exceed ${max} bytes; closing this connection, which holds ${held} bytes of an unfinished line`);
+        }
       } catch (e) {
+        // Lines completed before a too long one are still processed.
+        if (e instanceof TooLongLineError && e.lines !== undefined) {
+          try { handle(e.lines); } catch { /* reported below */ }
+        }
         fail((e as Error).message);
       }
     };
     sock.on("data", onData);
-    sock.on("end", () => {
-      if (failed) return;
+    let ended = false;
+    const onEnd = () => {
+      if (failed || ended) return;
+      ended = true;
       try {
         const rest = splitter.end();
         account();
@@ -222,11 +228,15 @@ export class TcpServer {
       } catch (e) {
         fail((e as Error).message);
       }
+    };
+    sock.on("end", () => {
+      onEnd();
       sock.end();
     });
     sock.on("error", (e) => {
       // A reset by the peer ends the stream like EOF does in VM (isEOFLikeError).
-      if ((e as NodeJS.ErrnoException).code !== "ECONNRESET") fail(e.message);
+      if ((e as NodeJS.ErrnoException).code === "ECONNRESET") onEnd();
+      else fail(e.message);
     });
     sock.once("close", () => {
       this.conns.delete(sock);

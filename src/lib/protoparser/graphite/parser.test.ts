@@ -117,3 +117,21 @@ test("parseLines is linear on adversarial lines", () => {
     assert.ok(ms < 1000, `${ms.toFixed(0)}ms for ${JSON.stringify(line.slice(0, 20))}`);
   }
 });
+
+test("parseLines survives mutated valid input (property)", () => {
+  const corpus = ['foo.bar;env=prod;dc=eu 1.5 1700000001', 'a b c 1 2', 'x\t-1e3\t1700000001.5', 'm;k=v=w;t 1'];
+  const edits = fc.array(fc.tuple(fc.nat(200), fc.constantFrom("insert", "delete", "replace"), fc.constantFrom(..." ,=;\\\"\n\t\r#ip0.-eE")), { maxLength: 6 });
+  fc.assert(fc.property(fc.constantFrom(...corpus), edits, (line, ops) => {
+    let s = line;
+    for (const [pos, op, ch] of ops) {
+      const i = s.length === 0 ? 0 : pos % (s.length + 1);
+      s = op === "insert" ? s.slice(0, i) + ch + s.slice(i) : op === "delete" ? s.slice(0, i) + s.slice(i + 1) : s.slice(0, i) + ch + s.slice(i + 1);
+    }
+    const rows = new ImportRows();
+    let errs = 0;
+    parseLines(rows, s, 1, { nowSec: NOW, trimMs: 1000, sanitize: true }, () => errs++);
+    assert.equal(rows.offsets[rows.lines], rows.samples);
+    for (let i = 0; i < rows.samples; i++) assert.ok(Number.isFinite(rows.timestamps[i]!), `timestamp of ${JSON.stringify(s)}`);
+    assert.ok(rows.lines === 0 || errs === 0 || s.includes("\n"), "a single line is either stored or reported");
+  }), { numRuns: 5000 });
+});

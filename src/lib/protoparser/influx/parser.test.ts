@@ -179,3 +179,21 @@ test("parseLines is linear on adversarial lines", () => {
   f("m\\" + "\\".repeat(4 * n) + " v=1");
   f("m " + "a=\\".repeat(n) + " v=1");
 });
+
+test("parseLines survives mutated valid input (property)", () => {
+  const corpus = ['cpu,host=a\\ b,dc=eu usage=1.5,idle=2i,up=t,s="x y,z" 1700000000123456789', 'm v=1', ' f=1u 1700000000', 'm\\,x,t=\\=v a="q\\"",b=-1e3 17'];
+  const edits = fc.array(fc.tuple(fc.nat(200), fc.constantFrom("insert", "delete", "replace"), fc.constantFrom(..." ,=;\\\"\n\t\r#ip0.-eE")), { maxLength: 6 });
+  fc.assert(fc.property(fc.constantFrom(...corpus), edits, (line, ops) => {
+    let s = line;
+    for (const [pos, op, ch] of ops) {
+      const i = s.length === 0 ? 0 : pos % (s.length + 1);
+      s = op === "insert" ? s.slice(0, i) + ch + s.slice(i) : op === "delete" ? s.slice(0, i) + s.slice(i + 1) : s.slice(0, i) + ch + s.slice(i + 1);
+    }
+    const rows = new ImportRows();
+    let errs = 0;
+    parseLines(rows, s, 1, opts(), () => errs++);
+    assert.equal(rows.offsets[rows.lines], rows.samples);
+    for (let i = 0; i < rows.samples; i++) assert.ok(Number.isFinite(rows.timestamps[i]!), `timestamp of ${JSON.stringify(s)}`);
+    assert.ok(rows.lines === 0 || errs === 0 || s.includes("\n"), "a single line is either stored or reported");
+  }), { numRuns: 5000 });
+});
