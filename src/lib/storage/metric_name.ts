@@ -11,6 +11,17 @@ export type Label = readonly [name: string, value: string];
  * without empty values, last duplicate winning. The input is not modified.
  */
 export function canonicalLabels(labels: readonly Label[]): Label[] {
+  // Fast path: parsers usually give __name__ first and sorted, non-empty labels.
+  let ok = true;
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i]!;
+    if (l[1] === "") { ok = false; break; }
+    if (i > 0) {
+      const p = labels[i - 1]![0];
+      if (l[0] === "__name__" || !(p === "__name__" || p < l[0])) { ok = false; break; }
+    }
+  }
+  if (ok) return labels as Label[];
   let out: Label[] = [];
   for (const l of labels) if (l[1] !== "") out.push(l);
   if (out.length > 1) {
