@@ -2,6 +2,7 @@
 // See https://docs.victoriametrics.com/victoriametrics/metricsql/ (durations may be
 // fractional, combined, in steps with the `i` suffix, or bare numbers of seconds).
 
+import type { DurationExpr } from "./ast.ts";
 import { parseGoFloat } from "./go_strconv.ts";
 
 const INTERVAL = "$__interval";
@@ -27,7 +28,10 @@ export function scanSingleDuration(s: string, i: number, canBeNegative: boolean)
   if (i >= s.length) return -1;
   const start = i;
   if (s[i] === "-" && canBeNegative) i++;
-  if (s.length - i === INTERVAL.length && s.startsWith(INTERVAL, i)) return s.length;
+  // VictoriaMetrics takes "$__interval" as a part only at the very end of the query,
+  // which makes `5m$__interval` one token or two depending on what follows; here it
+  // is a part wherever it appears.
+  if (s.startsWith(INTERVAL, i)) return i + INTERVAL.length;
   while (i < s.length && isDigit(s.charCodeAt(i))) i++;
   if (i === start || i === s.length) return -1;
   if (s[i] === ".") {
@@ -162,5 +166,22 @@ export function durationValue(s: string, step: number): number {
 export function positiveDurationValue(s: string, step: number): number {
   const d = durationValue(s, step);
   if (d < 0) throw new Error(`duration cannot be negative; got ${JSON.stringify(s)}`);
+  return d;
+}
+
+/**
+ * durationMs returns the value of an expanded DurationExpr in milliseconds for the
+ * given step (ms), or 0 for null (no duration given).
+ */
+export function durationMs(de: DurationExpr | null, step: number): number {
+  if (de === null) return 0;
+  if (de.isTemplateRef) throw new Error(`BUG: duration ${JSON.stringify(de.text)} must be expanded`);
+  return durationValue(de.text, step);
+}
+
+/** nonNegativeDurationMs is durationMs that throws for a negative duration. */
+export function nonNegativeDurationMs(de: DurationExpr | null, step: number): number {
+  const d = durationMs(de, step);
+  if (d < 0) throw new Error(`unexpected negative duration ${d}ms`);
   return d;
 }

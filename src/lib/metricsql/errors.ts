@@ -27,6 +27,21 @@ export function expandError(pos: number, reason: string): ParseError {
   return new ParseError(`cannot expand WITH expressions at position ${pos}: ${reason}`, reason, pos);
 }
 
+/**
+ * guardDepth runs fn, turning a stack overflow (a query nested thousands of levels
+ * deep: parentheses, calls or operator chains) into a ParseError at position 0.
+ */
+export function guardDepth<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof RangeError && /call stack/i.test(err.message)) {
+      throw syntaxError(0, "the query is nested too deeply");
+    }
+    throw err;
+  }
+}
+
 /** bug throws for a broken invariant. */
 export function bug(msg: string): never {
   throw new Error("BUG: " + msg);

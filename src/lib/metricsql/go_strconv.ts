@@ -67,6 +67,7 @@ function unquoteDouble(inner: string): string {
     if (inner.includes('"')) throw new Error("invalid syntax: unescaped quote");
     return inner;
   }
+  if (!/\\[x0-7]/.test(inner)) return unquoteChars(inner);
   const bytes: number[] = [];
   const pushCodePoint = (cp: number) => {
     for (const b of utf8Encoder.encode(String.fromCodePoint(cp))) bytes.push(b);
@@ -116,6 +117,40 @@ function unquoteDouble(inner: string): string {
     throw new Error(`invalid syntax: unknown escape \\${c}`);
   }
   return utf8Decoder.decode(new Uint8Array(bytes));
+}
+
+// unquoteChars decodes escapes when none of them stands for a byte (\x, \NNN).
+function unquoteChars(inner: string): string {
+  let out = "";
+  for (let i = 0; i < inner.length; ) {
+    const c = inner[i];
+    if (c === '"') throw new Error("invalid syntax: unescaped quote");
+    if (c !== "\\") {
+      out += c;
+      i++;
+      continue;
+    }
+    const e = inner[i + 1];
+    if (e === undefined) throw new Error("invalid syntax: trailing backslash");
+    const simple = SIMPLE_ESCAPES[e];
+    if (simple !== undefined) {
+      out += String.fromCharCode(simple);
+      i += 2;
+      continue;
+    }
+    if (e !== "u" && e !== "U") throw new Error(`invalid syntax: unknown escape \\${e}`);
+    const n = e === "u" ? 4 : 8;
+    let v = 0;
+    for (let k = 0; k < n; k++) {
+      const h = hexVal(inner.charCodeAt(i + 2 + k));
+      if (h < 0) throw new Error(`invalid syntax: bad \\${e} escape`);
+      v = v * 16 + h;
+    }
+    if (v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) throw new Error(`invalid syntax: bad \\${e} escape`);
+    out += String.fromCodePoint(v);
+    i += 2 + n;
+  }
+  return out;
 }
 
 /**

@@ -342,12 +342,17 @@ export class Lexer {
     this.token = this.toks[this.idx];
   }
 
-  /** setToken replaces the text of the current token (the parser strips quotes or a ":" prefix this way). */
-  setToken(t: string, pos: number): void {
-    this.toks[this.idx] = t;
-    this.poss[this.idx] = pos;
-    this.token = t;
-    this.pos = pos;
+  /**
+   * rescanFrom drops the current token and those read after it, and reads the query
+   * again from offset pos (inside or after the current token). The parser uses it
+   * for the step of `[5m:1h-30m]`, which the lexer first reads as the identifier ":1h".
+   */
+  rescanFrom(pos: number): void {
+    this.toks.length = this.idx;
+    this.poss.length = this.idx;
+    this.scanPos = pos;
+    this.idx--;
+    this.next();
   }
 
   private scanNext(): void {

@@ -111,14 +111,21 @@ function canBeBareName(name: string): boolean {
   return !isInfOrNaN(name);
 }
 
+// printedMetricName returns the metric name printed in front of the braces of me, or "".
+function printedMetricName(me: MetricExpr): string {
+  const lfss = me.labelFilterss;
+  const name = metricName(me);
+  if (!canBeBareName(name)) return "";
+  // VictoriaMetrics also factors the name out of `{__name__="a",b="c" or __name__="a"}`,
+  // printing a{b="c"}, which drops the second group; the name stays inside then.
+  if (lfss.length > 1 && lfss.some((lfs) => lfs.length === 1)) return "";
+  return name;
+}
+
 function printMetric(me: MetricExpr): string {
   const lfss = me.labelFilterss;
   if (lfss.length === 0) return "{}";
-  let name = metricName(me);
-  if (!canBeBareName(name)) name = "";
-  // VictoriaMetrics also factors the name out of `{__name__="a",b="c" or __name__="a"}`,
-  // printing a{b="c"}, which drops the second group; the name stays inside then.
-  if (name !== "" && lfss.length > 1 && lfss.some((lfs) => lfs.length === 1)) name = "";
+  const name = printedMetricName(me);
   if (name !== "" && isOnlyMetricName(me)) return escapeIdent(name);
   const offset = name !== "" ? 1 : 0;
   const groups: string[] = [];
@@ -168,9 +175,17 @@ export function printRawLabelFilter(lf: RawLabelFilter): string {
   return name + printOp(lf.isNegative, lf.isRegexp) + printString(lf.value);
 }
 
+/** printedRawMetricName returns the metric name printed first for raw filters, or "". */
+export function printedRawMetricName(lfss: RawLabelFilter[][]): string {
+  const name = rawMetricName(lfss);
+  if (lfss.length > 1 && lfss.some((lfs) => lfs.length === 1)) return "";
+  // `{"a b", x="1" or y="2"}` would read back with the name in the first group only.
+  if (lfss.length > 1 && rawNameNeedsQuotes(name)) return "";
+  return name;
+}
+
 function printRawMetric(lfss: RawLabelFilter[][]): string {
-  let name = rawMetricName(lfss);
-  if (name !== "" && lfss.length > 1 && lfss.some((lfs) => lfs.length === 1)) name = "";
+  const name = printedRawMetricName(lfss);
   const quoted = rawNameNeedsQuotes(name);
   let s = name === "" ? "" : quoted ? "{" + quoteIdent(name) : name;
   if (name !== "" && isOnlyRawMetricName(lfss)) return quoted ? s + "}" : s;
@@ -242,10 +257,22 @@ function needBinaryOpArgParens(arg: Expr): boolean {
   }
 }
 
+// leadingMetricName returns the identifier selector e is printed with, "" if none.
+function leadingMetricName(e: Expr): string {
+  if (e.kind !== "metric") return "";
+  if (e.raw !== null) {
+    const name = printedRawMetricName(e.raw);
+    return rawNameNeedsQuotes(name) ? "" : name;
+  }
+  return printedMetricName(e);
+}
+
+// bareMetricName returns the name of a selector printed as just an identifier, "" if none.
 function bareMetricName(e: Expr): string {
   if (e.kind !== "metric") return "";
-  if (e.raw !== null) return isOnlyRawMetricName(e.raw) && !rawNameNeedsQuotes(rawMetricName(e.raw)) ? rawMetricName(e.raw) : "";
-  return isOnlyMetricName(e) && e.labelFilterss.length === 1 && canBeBareName(metricName(e)) ? metricName(e) : "";
+  const name = leadingMetricName(e);
+  if (e.raw !== null) return isOnlyRawMetricName(e.raw) ? name : "";
+  return isOnlyMetricName(e) && e.labelFilterss.length === 1 ? name : "";
 }
 
 // startsWithBareIdent reports whether e prints as an identifier not followed by "("
@@ -273,13 +300,29 @@ export function needLeftParens(be: BinaryOpExpr): boolean {
   return WORD_OPS.has(be.op) && isAggrFunc(bareMetricName(l));
 }
 
+// leadingIdent returns the identifier e is printed starting with, "" if none.
+function leadingIdent(e: Expr): string {
+  switch (e.kind) {
+    case "metric":
+      return leadingMetricName(e);
+    case "func":
+    case "aggr":
+      return e.name;
+    case "rollup":
+      return rollupNeedsParens(e) ? "" : leadingIdent(e.expr);
+    default:
+      return "";
+  }
+}
+
 /** needRightParens reports whether the right operand of be must be parenthesized. */
 export function needRightParens(be: BinaryOpExpr): boolean {
   const r = be.right;
   if (r.kind === "binaryOp") return true;
   if (r.kind === "rollup" && needBinaryOpArgParens(r)) return true;
-  if (r.kind === "metric" && isReservedBinaryOpIdent(bareMetricName(r))) return true;
-  if (r.kind === "func" && (isReservedBinaryOpIdent(r.name) || r.keepMetricNames || be.keepMetricNames)) return true;
+  // `a + on` would read on as a modifier (VictoriaMetrics checks only plain selectors and calls).
+  if (isReservedBinaryOpIdent(leadingIdent(r))) return true;
+  if (r.kind === "func" && (r.keepMetricNames || be.keepMetricNames)) return true;
   // `"a" + b` would read as the string concatenation of "a" and template b.
   return be.op === "+" && be.left.kind === "string" && startsWithBareIdent(r);
 }
