@@ -349,3 +349,21 @@ test("out-of-order and backfilled samples are accepted and come back sorted", as
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("/api/v1/import drops series over -maxLabelsPerTimeseries and counts them", async () => {
+  const dir = tempDir();
+  const s = await startServer([`-storageDataPath=${dir}`, "-maxLabelsPerTimeseries=3"]);
+  try {
+    const t = Date.now() - HOUR;
+    const ok = { metric: { __name__: "ok", a: "1", b: "2" }, values: [1], timestamps: [t] };
+    const tooMany = { metric: { __name__: "wide", a: "1", b: "2", c: "3" }, values: [1], timestamps: [t] };
+    assert.equal((await s.post("/api/v1/import", JSON.stringify(ok) + "\n" + JSON.stringify(tooMany))).status, 204);
+    const got = await exportAll(s);
+    assert.deepEqual([...got.values()].map((l) => l.metric.__name__), ["ok"]);
+    const m = await (await s.get("/metrics")).text();
+    assert.equal(metricValue(m, 'vm_rows_ignored_total{reason="too_many_labels"}'), 1);
+  } finally {
+    await s.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

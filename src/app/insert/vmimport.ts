@@ -6,6 +6,7 @@ import type * as http from "node:http";
 import * as flags from "../../lib/flagutil/index.ts";
 import { HttpError, bodyStream, type Request } from "../../lib/httpserver/index.ts";
 import { extraLabels } from "./common.ts";
+import { dropSeriesOverLabelLimits } from "./limits.ts";
 import { warnRateLimited } from "../../lib/logger/index.ts";
 import { counter } from "../../lib/metrics/index.ts";
 import { parseStream } from "../../lib/protoparser/vmimport/index.ts";
@@ -32,6 +33,8 @@ export async function handleImport(req: Request, res: http.ServerResponse, stora
       {},
       (rows) => {
         if (extra.length > 0) for (let i = 0; i < rows.lines; i++) rows.labels[i] = [...rows.labels[i]!, ...extra];
+        // Series over -maxLabelsPerTimeseries etc. are dropped and counted, as for the other protocols.
+        dropSeriesOverLabelLimits(rows);
         const r = storage.addRows(rows);
         rowsInserted.add(r.rowsAdded);
       },
