@@ -11,6 +11,9 @@ export class MergeRunner {
   private nextID = 1;
   private pending = new Map<number, { resolve: (r: MergeResult) => void; reject: (e: Error) => void }>();
   private closed = false;
+  private idleTimer: NodeJS.Timeout | undefined;
+  /** the worker is stopped after this long without jobs, to give its memory back */
+  private static readonly idleMs = 10_000;
 
   constructor(useWorker: boolean) {
     this.useWorker = useWorker;
@@ -25,14 +28,27 @@ export class MergeRunner {
       this.pending.delete(r.id);
       if (r.error !== undefined) p.reject(new Error(r.error));
       else p.resolve(r);
+      if (this.pending.size === 0) this.scheduleIdleStop();
     });
     w.on("error", (e: Error) => fatal(`merge worker failed: ${e.stack ?? e.message}`));
     w.on("exit", (code) => {
-      if (!this.closed) fatal(`merge worker exited unexpectedly with code ${code} (an I/O error in a merge is fatal)`);
+      if (this.worker === w && !this.closed) fatal(`merge worker exited unexpectedly with code ${code} (an I/O error in a merge is fatal)`);
     });
     w.unref();
     this.worker = w;
     return w;
+  }
+
+  private scheduleIdleStop(): void {
+    if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      if (this.pending.size > 0 || this.worker === undefined) return;
+      const w = this.worker;
+      this.worker = undefined;
+      void w.terminate();
+    }, MergeRunner.idleMs);
+    this.idleTimer.unref();
   }
 
   /** run performs job and resolves with its result. */
@@ -47,6 +63,7 @@ export class MergeRunner {
       }
     }
     const w = this.ensureWorker();
+    if (this.idleTimer !== undefined) { clearTimeout(this.idleTimer); this.idleTimer = undefined; }
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       w.postMessage(full);
@@ -55,6 +72,7 @@ export class MergeRunner {
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
     if (this.worker !== undefined) await this.worker.terminate();
     this.worker = undefined;
   }
