@@ -7,20 +7,11 @@ import { spawn } from "node:child_process";
 import * as dgram from "node:dgram";
 import * as fs from "node:fs";
 import * as net from "node:net";
-import { metricValue, startServer, tempDir, which } from "./harness.ts";
+import { metricValue, startServer, tempDir, which, freePort, normalizeExport as normalize } from "./harness.ts";
 
 const vmBin = which("victoria-metrics");
 const skipVM = vmBin === undefined ? "victoria-metrics is not installed (apt-get install victoria-metrics; .ci/run installs it)" : false;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const p = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(p));
-    });
-  });
-}
 
 async function listenerPort(stderr: () => string, what: string): Promise<number> {
   const re = new RegExp(`started ${what} server at "[^"]*:(\\d+)"`);
@@ -50,13 +41,6 @@ async function sendUDP(port: number, text: string): Promise<void> {
   c.close();
 }
 
-function normalize(text: string): string[] {
-  return text.split("\n").filter((l) => l !== "").map((l) => {
-    const o = JSON.parse(l) as { metric: Record<string, string>; timestamps: number[] };
-    const vals = l.slice(l.indexOf('"values":') + 9, l.indexOf(',"timestamps":'));
-    return JSON.stringify(Object.fromEntries(Object.entries(o.metric).sort())) + " " + vals + " " + JSON.stringify(o.timestamps);
-  }).sort();
-}
 
 async function exportAll(base: string, match: string, want: number): Promise<string[]> {
   let got: string[] = [];

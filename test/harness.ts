@@ -113,3 +113,28 @@ export function which(name: string): string | undefined {
   }
   return undefined;
 }
+
+/** freePort returns a TCP port on 127.0.0.1 that was free a moment ago. */
+export async function freePort(): Promise<number> {
+  const net = await import("node:net");
+  return new Promise((resolve) => {
+    const srv = net.createServer();
+    srv.listen(0, "127.0.0.1", () => {
+      const p = (srv.address() as import("node:net").AddressInfo).port;
+      srv.close(() => resolve(p));
+    });
+  });
+}
+
+/**
+ * normalizeExport turns a /api/v1/export body into sorted lines of
+ * `labels(sorted) values-text timestamps`, keeping the values exactly as the
+ * server printed them, so that exports of two servers can be compared.
+ */
+export function normalizeExport(text: string): string[] {
+  return text.split("\n").filter((l) => l !== "").map((l) => {
+    const o = JSON.parse(l) as { metric: Record<string, string>; timestamps: number[] };
+    const vals = l.slice(l.indexOf('"values":') + 9, l.indexOf(',"timestamps":'));
+    return JSON.stringify(Object.fromEntries(Object.entries(o.metric).sort())) + " " + vals + " " + JSON.stringify(o.timestamps);
+  }).sort();
+}

@@ -5,9 +5,8 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import * as net from "node:net";
 import * as zlib from "node:zlib";
-import { metricValue, startServer, tempDir, which, type Server } from "./harness.ts";
+import { metricValue, startServer, tempDir, which, type Server, freePort } from "./harness.ts";
 
 interface Exported { metric: Record<string, string>; values: (number | string | null)[]; timestamps: number[] }
 
@@ -108,16 +107,6 @@ test("Prometheus text import: Pushgateway paths and extra_label add labels", asy
 });
 
 const vmBin = which("victoria-metrics");
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const p = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(p));
-    });
-  });
-}
 
 test("the same Prometheus text exports the same from VictoriaMetrics 1.79.5 and Tidemark", { skip: vmBin === undefined ? "victoria-metrics is not installed (apt-get install victoria-metrics; .ci/run installs it)" : false }, async () => {
   const port = await freePort();

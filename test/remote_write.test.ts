@@ -10,7 +10,7 @@ import * as http from "node:http";
 import * as net from "node:net";
 import * as path from "node:path";
 import * as zlib from "node:zlib";
-import { metricValue, startServer, tempDir, which, type Server } from "./harness.ts";
+import { metricValue, startServer, tempDir, which, type Server, freePort } from "./harness.ts";
 import { ProtoWriter } from "../src/lib/protobuf/index.ts";
 
 // ---- helpers ----
@@ -103,15 +103,6 @@ async function exportSeries(s: { url: string }, match: string): Promise<Exported
 
 const sortedLabels = (m: Labels) => JSON.stringify(Object.fromEntries(Object.entries(m).sort()));
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const p = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(p));
-    });
-  });
-}
 
 async function waitFor<T>(what: string, timeoutMs: number, f: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -6,21 +6,11 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
-import * as net from "node:net";
-import { startServer, tempDir, which } from "./harness.ts";
+import { startServer, tempDir, which, freePort, normalizeExport as normalize } from "./harness.ts";
 
 const vmBin = which("victoria-metrics");
 const skip = vmBin === undefined ? "victoria-metrics is not installed (apt-get install victoria-metrics; .ci/run installs it)" : false;
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer();
-    srv.listen(0, "127.0.0.1", () => {
-      const p = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(p));
-    });
-  });
-}
 
 /** assertSameLines compares normalized exports and reports the first difference briefly. */
 function assertSameLines(got: string[], want: string[], msg: string): void {
@@ -34,16 +24,6 @@ function assertSameLines(got: string[], want: string[], msg: string): void {
   }
 }
 
-/** normalize sorts lines by series and each line's labels, keeping values and timestamps text as is. */
-function normalize(text: string): string[] {
-  return text.split("\n").filter((l) => l !== "").map((l) => {
-    const o = JSON.parse(l) as { metric: Record<string, string>; values: unknown[]; timestamps: number[] };
-    const metric = Object.fromEntries(Object.entries(o.metric).sort());
-    // The values' text matters: take it from the raw line.
-    const vals = l.slice(l.indexOf('"values":') + 9, l.indexOf(',"timestamps":'));
-    return JSON.stringify(metric) + " " + vals + " " + JSON.stringify(o.timestamps);
-  }).sort();
-}
 
 test("VictoriaMetrics 1.79.5 export -> Tidemark import -> export is unchanged", { skip }, async () => {
   const vmDir = tempDir("vm-data-");
