@@ -6,6 +6,8 @@ import { handleImport } from "./vmimport.ts";
 import { registerRoutes as registerRemoteWriteRoutes } from "./promremotewrite.ts";
 import { registerRoutes as registerPrometheusImportRoutes } from "./prometheus_import.ts";
 import { registerRoutes as registerInfluxRoutes } from "./influx.ts";
+import { registerRoutes as registerOpenTelemetryRoutes } from "./opentelemetry.ts";
+import { registerRoutes as registerCSVImportRoutes } from "./csvimport.ts";
 export { start as startInfluxListeners, stop as stopInfluxListeners } from "./influx.ts";
 export { start as startGraphiteListeners, stop as stopGraphiteListeners } from "./graphite.ts";
 export { start as startOpentsdbListeners, stop as stopOpentsdbListeners } from "./opentsdb.ts";
@@ -18,4 +20,6 @@ export function registerRoutes(router: Router, storage: Storage): void {
   registerRemoteWriteRoutes(router, storage);
   registerPrometheusImportRoutes(router, storage);
   registerInfluxRoutes(router, storage);
+  registerOpenTelemetryRoutes(router, storage);
+  registerCSVImportRoutes(router, storage);
 }

@@ -3,12 +3,16 @@
 import { HttpError, type Router } from "../../lib/httpserver/index.ts";
 import type { Storage } from "../../lib/storage/index.ts";
 import { handleExport } from "./export.ts";
+import { handleExportCSV } from "./export_csv.ts";
 import { handleLabelValues, handleLabels, handleSeries, handleTSDBStatus } from "./prometheus_api.ts";
 
 /** registerRoutes adds the query paths to router. */
 export function registerRoutes(router: Router, storage: Storage): void {
   for (const p of ["/api/v1/export", "/prometheus/api/v1/export"]) {
     router.add(p, (req, res) => handleExport(req, res, storage), { metricPath: "/api/v1/export" });
+  }
+  for (const p of ["/api/v1/export/csv", "/prometheus/api/v1/export/csv"]) {
+    router.add(p, (req, res) => handleExportCSV(req, res, storage), { metricPath: "/api/v1/export/csv" });
   }
   for (const prefix of ["", "/prometheus"]) {
     router.add(prefix + "/api/v1/series", (req, res) => handleSeries(req, res, storage), { metricPath: "/api/v1/series" });
