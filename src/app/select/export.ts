@@ -8,7 +8,8 @@ import { appendExportLine } from "../../lib/protoparser/vmimport/index.ts";
 import { SeriesLimitError, type Storage } from "../../lib/storage/index.ts";
 import { PromAPIError, commonParams, type CommonParams } from "./prometheus_api.ts";
 
-const maxExportSeries = flags.int("search.maxExportSeries", 10_000_000, "The maximum number of time series which can be returned from /api/v1/export* APIs");
+/** maxExportSeries limits every /api/v1/export* API. */
+export const maxExportSeries = flags.int("search.maxExportSeries", 10_000_000, "The maximum number of time series which can be returned from /api/v1/export* APIs");
 const maxRowsPerLineDefault = 0;
 
 /** handleExport serves /api/v1/export. */

@@ -7,7 +7,7 @@ import { createResponseWriter, HttpError, isClientDisconnected, type Request } f
 import { RFC3339, formatGoTime } from "../../lib/protoparser/csvimport/index.ts";
 import { formatFloat, quoteJSON } from "../../lib/protoparser/vmimport/index.ts";
 import { SeriesLimitError, type Storage } from "../../lib/storage/index.ts";
-import * as flags from "../../lib/flagutil/index.ts";
+import { maxExportSeries } from "./export.ts";
 import { PromAPIError, commonParams, type CommonParams } from "./prometheus_api.ts";
 
 type SampleText = (ts: number, v: number) => string;
@@ -97,8 +97,7 @@ export async function handleExportCSV(req: Request, res: http.ServerResponse, st
   if (format === "") throw new HttpError(400, "missing `format` arg; see https://docs.victoriametrics.com/#how-to-export-csv-data");
   const fields = csvFields(format);
   const { start: minT, end: maxT, filterSets } = cp;
-  // -search.maxExportSeries is declared by export.ts.
-  const maxSeries = flags.lookup("search.maxExportSeries")!.value as number;
+  const maxSeries = maxExportSeries.value;
   const w = createResponseWriter(req, res, "text/csv; charset=utf-8");
   const seen = new Set<number>();
   const chunk: string[] = [];
