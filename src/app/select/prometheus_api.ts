@@ -10,7 +10,8 @@ import { parseTime } from "../../lib/searchutil/index.ts";
 import { SeriesLimitError, parseSeriesSelector, unmarshalMetricName, type Storage, type TagFilter } from "../../lib/storage/index.ts";
 
 const maxSeries = flags.int("search.maxSeries", 30_000, "The maximum number of time series which can be returned from /api/v1/series");
-const maxUniqueTimeseries = flags.int("search.maxUniqueTimeseries", 300_000, "The maximum number of unique time series which can be selected during /api/v1/query, /api/v1/query_range and the label APIs");
+/** maxUniqueTimeseries is -search.maxUniqueTimeseries, shared with the query endpoints. */
+export const maxUniqueTimeseries = flags.int("search.maxUniqueTimeseries", 300_000, "The maximum number of unique time series which can be selected during /api/v1/query, /api/v1/query_range and the label APIs");
 
 /** defaultStep is how far back /api/v1/series looks without `start` (VictoriaMetrics 1.79). */
 const defaultStepMs = 5 * 60_000;

@@ -1,0 +1,496 @@
+// /api/v1/query and /api/v1/query_range: MetricsQL queries answered in
+// Prometheus' JSON shapes exactly as VictoriaMetrics 1.79.5 writes them
+// (app/vmselect/prometheus/prometheus.go and its *.qtpl templates).
+
+import type * as http from "node:http";
+import * as flags from "../../lib/flagutil/index.ts";
+import { sendJSON, type Request } from "../../lib/httpserver/index.ts";
+import { parseDuration } from "../../lib/flagutil/index.ts";
+import { parseTime } from "../../lib/searchutil/index.ts";
+import { durationMs, expandWithExprs, printExpr, prettify, type Expr, type MetricExpr, type RollupExpr } from "../../lib/metricsql/index.ts";
+import {
+  adjustStartEnd,
+  exec,
+  formatFloatF,
+  parseQuery,
+  QueryError,
+  QueryStats,
+  sortedTags,
+  QueryTimeoutError,
+  validateMaxPoints,
+  type EvalConfig,
+  type SeriesSource,
+  type SourceFilter,
+  type Timeseries,
+  toSourceFilters,
+} from "../../lib/query/index.ts";
+import { parseSeriesSelector, SeriesLimitError, type Storage } from "../../lib/storage/index.ts";
+import { maxUniqueTimeseries, PromAPIError, sendPromError } from "./prometheus_api.ts";
+
+const maxQueryDuration = flags.duration("search.maxQueryDuration", "30s", "The maximum duration for query execution");
+const maxPointsPerTimeseries = flags.int("search.maxPointsPerTimeseries", 30_000, "The maximum points per a single timeseries returned from /api/v1/query_range. This option doesn't limit the number of scanned raw samples in the database");
+const latencyOffset = flags.duration("search.latencyOffset", "30s", "The time when data points become visible in query results after the collection. Too small value can result in incomplete last points for query results");
+const maxStalenessInterval = flags.duration("search.maxStalenessInterval", "0s", "The maximum interval for staleness calculations. By default it is automatically calculated from the median interval between samples");
+const maxLookback = flags.duration("search.maxLookback", "0s", "Synonym to -search.lookback-delta from Prometheus. The value is dynamically detected from interval between time series datapoints if not set. It can be overridden on per-query basis via max_lookback arg");
+const maxQueryLen = flags.bytes("search.maxQueryLen", 16 * 1024, "The maximum search query length in bytes");
+const disableCache = flags.bool("search.disableCache", false, "Whether to disable response caching. This may be useful during data backfilling");
+const maxStepForPointsAdjustment = flags.duration("search.maxStepForPointsAdjustment", "1m", "The maximum step when /api/v1/query_range handler adjusts points with timestamps closer than -search.latencyOffset to the current time");
+
+const lastQueriesCount = flags.int("search.queryStats.lastQueriesCount", 20_000, "Query stats for /api/v1/status/top_queries is tracked on this number of last queries. Zero value disables query stats tracking");
+const minQueryDuration = flags.duration("search.queryStats.minQueryDuration", "1ms", "The minimum duration for queries to track in query stats at /api/v1/status/top_queries. Queries with lower duration are ignored in query stats");
+
+let queryStats: QueryStats | undefined;
+
+function getQueryStats(): QueryStats {
+  queryStats ??= new QueryStats(lastQueriesCount.value, minQueryDuration.value);
+  return queryStats;
+}
+
+interface ActiveQuery {
+  id: number;
+  query: string;
+  start: number;
+  end: number;
+  step: number;
+  remoteAddr: string;
+  startTime: number;
+}
+
+const activeQueries = new Map<number, ActiveQuery>();
+let nextQueryID = 1;
+
+// runQuery evaluates a query, keeping it in the active list meanwhile and
+// in the query statistics afterwards.
+function runQuery(req: Request, ec: EvalConfig, query: string, firstPointOnly: boolean, digits: number): Timeseries[] {
+  const t = Date.now();
+  const id = nextQueryID++;
+  const sock = req.raw.socket;
+  const remoteAddr = sock.remoteAddress === undefined ? "" : `${sock.remoteAddress}:${sock.remotePort ?? 0}`;
+  activeQueries.set(id, { id, query, start: ec.start, end: ec.end, step: ec.step, remoteAddr, startTime: t });
+  try {
+    return exec(ec, query, firstPointOnly, digits);
+  } finally {
+    activeQueries.delete(id);
+    if (lastQueriesCount.value > 0) getQueryStats().register(query, ec.end - ec.start, Date.now() - t);
+  }
+}
+
+/** handleActiveQueries serves /api/v1/status/active_queries as VictoriaMetrics 1.79.5 does: one text line per running query. */
+export function handleActiveQueries(_req: Request, res: http.ServerResponse): void {
+  const now = Date.now();
+  const lines = [...activeQueries.values()]
+    .sort((a, b) => a.startTime - b.startTime)
+    .map((q) => `\tduration: ${((now - q.startTime) / 1000).toFixed(3)}s, id=${q.id.toString(16).toUpperCase().padStart(16, "0")}, remote_addr=${JSON.stringify(q.remoteAddr)}, query=${JSON.stringify(q.query)}, start=${q.start}, end=${q.end}, step=${q.step}\n`);
+  res.writeHead(200, { "Content-Type": "text/plain; charset=utf-8" });
+  res.end(lines.join(""));
+}
+
+/** handleTopQueries serves /api/v1/status/top_queries: `topN` (20) most frequent and slowest queries of the last `maxLifetime` (10m). */
+export async function handleTopQueries(req: Request, res: http.ServerResponse): Promise<void> {
+  try {
+    const args = await req.formArgs();
+    let topN = 20;
+    const s = args.get("topN") ?? "";
+    if (s !== "") {
+      if (!/^[+-]?\d+$/.test(s)) throw bad(`cannot query status endpoint: cannot parse \`topN\` arg ${JSON.stringify(s)}: want an integer`);
+      topN = Number(s);
+    }
+    const maxLifetime = getDuration(args, "maxLifetime", 10 * 60_000);
+    sendJSON(res, 200, getQueryStats().toJSON(topN, maxLifetime, lastQueriesCount.value));
+  } catch (e) {
+    sendPromError(res, toPromError(e));
+  }
+}
+
+/** defaultStep is the step, lookback and range default of the query endpoints (5 minutes). */
+const defaultStep = 5 * 60_000;
+const maxDurationMs = 100 * 365 * 86_400_000;
+
+function bad(msg: string): PromAPIError {
+  return new PromAPIError(422, "422", msg);
+}
+
+function getDuration(args: URLSearchParams, key: string, def: number): number {
+  const s = args.get(key);
+  if (s === null || s === "") return def;
+  let secs = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s.trim()) ? Number(s) : NaN;
+  if (secs !== secs) {
+    const d = parseDuration(s);
+    if (d === undefined) throw bad(`cannot parse ${JSON.stringify(key)}=${JSON.stringify(s)}: want a duration such as 30s or a number of seconds`);
+    secs = d / 1000;
+  }
+  const ms = Math.trunc(secs * 1000);
+  if (ms <= 0 || ms > maxDurationMs) throw bad(`${JSON.stringify(key)}=${ms}ms is out of allowed range [0 ... ${maxDurationMs}]`);
+  return ms;
+}
+
+function getTime(args: URLSearchParams, key: string, def: number, now: number): number {
+  try {
+    return parseTime(key, args.get(key), def, now);
+  } catch (e) {
+    throw bad((e as Error).message);
+  }
+}
+
+function isTrue(args: URLSearchParams, key: string): boolean {
+  const v = args.get(key);
+  return v !== null && v !== "" && v !== "0" && v.toLowerCase() !== "false";
+}
+
+function getMaxLookback(args: URLSearchParams): number {
+  let d = maxLookback.value;
+  if (d === 0) d = maxStalenessInterval.value;
+  // max_lookback may be set to a value the flag would not allow.
+  const s = args.get("max_lookback");
+  if (s === null || s === "") return d;
+  return getDuration(args, "max_lookback", d);
+}
+
+function getDeadline(args: URLSearchParams, startTime: number): number {
+  let d = 0;
+  try {
+    d = getDuration(args, "timeout", 0);
+  } catch {
+    d = 0;
+  }
+  const dMax = maxQueryDuration.value;
+  if (d <= 0 || d > dMax) d = dMax;
+  return startTime + d;
+}
+
+function getQuery(args: URLSearchParams): string {
+  const q = args.get("query") ?? "";
+  if (q === "") throw bad("missing `query` arg");
+  if (Buffer.byteLength(q) > maxQueryLen.value) {
+    throw bad(`too long query; got ${Buffer.byteLength(q)} bytes; mustn't exceed \`-search.maxQueryLen=${maxQueryLen.value}\` bytes`);
+  }
+  return q;
+}
+
+/** formatValue writes a sample value as VictoriaMetrics does (Go's %f-less shortest form: 'f' format, NaN, +Inf, -Inf). */
+export function formatValue(v: number): string {
+  return formatFloatF(v);
+}
+
+function formatTimestamp(ms: number): string {
+  return formatFloatF(ms / 1000);
+}
+
+function metricJSON(ts: Timeseries): string {
+  const parts: string[] = [];
+  if (ts.name !== "") parts.push(`"__name__":${JSON.stringify(ts.name)}`);
+  for (const [k, v] of sortedTags(ts)) parts.push(`${JSON.stringify(k)}:${JSON.stringify(v)}`);
+  return "{" + parts.join(",") + "}";
+}
+
+// traceJSON is the `trace` member of an answer for trace=1, shaped like
+// VictoriaMetrics' query trace: the request, the evaluation, the response.
+interface Trace {
+  path: string;
+  summary: string;
+  startTime: number;
+  evalMs: number;
+  evalMessage: string;
+  series: number;
+}
+
+function traceJSON(t: Trace | undefined): string {
+  if (t === undefined) return "";
+  const root = {
+    duration_msec: Date.now() - t.startTime,
+    message: `${t.path}: ${t.summary}: series=${t.series}`,
+    children: [
+      { duration_msec: t.evalMs, message: t.evalMessage },
+      { duration_msec: 0, message: `generate ${t.path.replace(/^\/prometheus/, "")} response for series=${t.series}` },
+    ],
+  };
+  return `,"trace":${JSON.stringify(root)}`;
+}
+
+function evalTraceMessage(ec: EvalConfig, query: string, mayCache: boolean, rs: Timeseries[]): string {
+  const points = rs.length > 0 ? rs[0]!.values.length : 0;
+  const range = `[${new Date(ec.start).toISOString()}..${new Date(ec.end).toISOString()}]`;
+  return `eval: query=${query}, timeRange=${range}, step=${ec.step}, mayCache=${mayCache}: series=${rs.length}, points=${rs.length * points}, pointsPerSeries=${points}`;
+}
+
+function vectorJSON(rs: Timeseries[], trace?: Trace): string {
+  const items = rs.map((r) => `{"metric":${metricJSON(r)},"value":[${formatTimestamp(r.timestamps[0]!)},"${formatValue(r.values[0]!)}"]}`);
+  return `{"status":"success","data":{"resultType":"vector","result":[${items.join(",")}]}${traceJSON(trace)}}`;
+}
+
+interface MatrixSeries {
+  ts: Timeseries;
+  timestamps: ArrayLike<number>;
+  values: ArrayLike<number>;
+}
+
+function matrixJSON(rs: MatrixSeries[], trace?: Trace): string {
+  const items = rs.map((r) => {
+    const pts: string[] = [];
+    for (let i = 0; i < r.values.length; i++) pts.push(`[${formatTimestamp(r.timestamps[i]!)},"${formatValue(r.values[i]!)}"]`);
+    return `{"metric":${metricJSON(r.ts)},"values":[${pts.join(",")}]}`;
+  });
+  return `{"status":"success","data":{"resultType":"matrix","result":[${items.join(",")}]}${traceJSON(trace)}}`;
+}
+
+function toPromError(e: unknown): unknown {
+  // VictoriaMetrics 1.79.5 answers a timeout like any failed query.
+  if (e instanceof QueryTimeoutError) return bad(e.message);
+  if (e instanceof QueryError) return bad(e.message);
+  if (e instanceof SeriesLimitError) return bad(e.message);
+  return e;
+}
+
+// extraFilters reads extra_label=name=value and extra_filters[]=selector as
+// VictoriaMetrics' GetExtraTagFilters does: each extra_filters selector plus
+// every extra_label is one group; a selector is joined with each group.
+function extraFilters(args: URLSearchParams): SourceFilter[][] {
+  const labels: SourceFilter[] = [];
+  for (const v of args.getAll("extra_label")) {
+    const i = v.indexOf("=");
+    if (i < 0) throw bad(`\`extra_label\` query arg must have the format \`name=value\`; got ${JSON.stringify(v)}`);
+    labels.push({ label: v.slice(0, i), value: v.slice(i + 1), isNegative: false, isRegex: false });
+  }
+  const selectors = [...args.getAll("extra_filters"), ...args.getAll("extra_filters[]")];
+  if (selectors.length === 0) return labels.length === 0 ? [] : [labels];
+  return selectors.map((sel) => {
+    try {
+      return [...parseSeriesSelector(sel), ...labels];
+    } catch (e) {
+      throw bad(`cannot parse extra_filters=${sel}: ${(e as Error).message}`);
+    }
+  });
+}
+
+function makeEvalConfig(
+  source: SeriesSource,
+  start: number,
+  end: number,
+  step: number,
+  lookbackDelta: number,
+  deadline: number,
+  enforcedFilters: SourceFilter[][],
+): EvalConfig {
+  return {
+    enforcedFilters,
+    start,
+    end,
+    step,
+    lookbackDelta,
+    maxSeries: maxUniqueTimeseries.value,
+    maxPointsPerSeries: maxPointsPerTimeseries.value,
+    deadline,
+    source,
+  };
+}
+
+// isMetricSelectorWithRollup reports `selector[window] offset d` (no subquery,
+// no @): VictoriaMetrics answers it with the raw samples.
+function isMetricSelectorWithRollup(e: Expr): boolean {
+  if (e.kind !== "rollup") return false;
+  return e.expr.kind === "metric" && e.window !== null && e.step === null && !e.inheritStep && e.at === null && e.expr.labelFilterss.length > 0;
+}
+
+function isRollupSubquery(e: Expr): boolean {
+  if (e.kind !== "rollup") return false;
+  return e.window !== null && e.step !== null;
+}
+
+/** handleQuery serves /api/v1/query. */
+export async function handleQuery(req: Request, res: http.ServerResponse, storage: Storage): Promise<void> {
+  const startTime = Date.now();
+  try {
+    const args = await req.formArgs();
+    const ct = startTime;
+    const deadline = getDeadline(args, startTime);
+    const mayCache = !isTrue(args, "nocache");
+    const query = getQuery(args);
+    let start = getTime(args, "time", ct, ct);
+    const lookbackDelta = getMaxLookback(args);
+    let step = getDuration(args, "step", lookbackDelta > 0 ? lookbackDelta : defaultStep);
+    if (step <= 0) step = defaultStep;
+    const e = parseQuery(query);
+    if (isMetricSelectorWithRollup(e)) {
+      const re = e as RollupExpr;
+      const window = durationMs(re.window, step);
+      const offset = durationMs(re.offset, step);
+      start -= offset;
+      let end = start;
+      start = end - window + 1;
+      if (end < start) end = start;
+      sendJSON(res, 200, rawSamplesJSON(storage, re.expr as MetricExpr, extraFilters(args), start, end, deadline));
+      return;
+    }
+    if (isRollupSubquery(e)) {
+      const re = e as RollupExpr;
+      const newStep = durationMs(re.step, step);
+      if (newStep > 0) step = newStep;
+      const window = durationMs(re.window, step);
+      const offset = durationMs(re.offset, step);
+      start -= offset;
+      const end = start;
+      start = end - window;
+      await rangeQuery(req, res, storage, args, printExpr(re.expr), start, end, step, ct, startTime);
+      return;
+    }
+    let queryOffset = latencyOffsetMs();
+    if (mayCache && ct - start < queryOffset && start - ct < queryOffset) {
+      const startPrev = start;
+      start = ct - queryOffset;
+      queryOffset = startPrev - start;
+    } else {
+      queryOffset = 0;
+    }
+    const ec = makeEvalConfig(storage, start, start, step, lookbackDelta, deadline, extraFilters(args));
+    const evalStart = Date.now();
+    const result = runQuery(req, ec, query, true, roundDigits(args));
+    const trace: Trace | undefined = isTrue(args, "trace")
+      ? { path: req.path, summary: `query=${query}, time=${start}`, startTime, evalMs: Date.now() - evalStart, evalMessage: evalTraceMessage(ec, query, mayCache, result), series: result.length }
+      : undefined;
+    if (queryOffset > 0) {
+      for (const r of result) r.timestamps = Float64Array.from(r.timestamps, (t) => t + queryOffset);
+    }
+    sendJSON(res, 200, vectorJSON(result, trace));
+  } catch (e) {
+    sendPromError(res, toPromError(e));
+  }
+}
+
+// roundDigits reads round_digits: how many decimal digits to keep (100: all).
+function roundDigits(args: URLSearchParams): number {
+  const s = args.get("round_digits") ?? "";
+  if (!/^[+-]?\d+$/.test(s)) return 100;
+  return Number(s);
+}
+
+function latencyOffsetMs(): number {
+  const d = latencyOffset.value;
+  return d <= 1000 ? 1000 : d;
+}
+
+function rawSamplesJSON(storage: Storage, me: MetricExpr, enforced: SourceFilter[][], start: number, end: number, deadline: number): string {
+  const out: MatrixSeries[] = [];
+  const seen = new Set<string>();
+  for (const filters of toSourceFilters(me, enforced)) {
+    for (const s of storage.search(filters, start, end, maxUniqueTimeseries.value)) {
+      if (Date.now() > deadline) throw new QueryTimeoutError("timeout exceeded during query execution; the timeout can be adjusted with `-search.maxQueryDuration` command-line flag");
+      if (seen.has(s.key)) continue;
+      seen.add(s.key);
+      const ts: Timeseries = { name: "", tags: new Map(), values: new Float64Array(0), timestamps: new Float64Array(0) };
+      for (const [k, v] of s.labels) {
+        if (k === "__name__") ts.name = v;
+        else ts.tags.set(k, v);
+      }
+      out.push({ ts, timestamps: s.timestamps.slice(0, s.n), values: s.values.slice(0, s.n) });
+    }
+  }
+  return matrixJSON(out);
+}
+
+/** handleQueryRange serves /api/v1/query_range. */
+export async function handleQueryRange(req: Request, res: http.ServerResponse, storage: Storage): Promise<void> {
+  const startTime = Date.now();
+  try {
+    const args = await req.formArgs();
+    const ct = startTime;
+    const query = getQuery(args);
+    const start = getTime(args, "start", ct - defaultStep, ct);
+    const end = getTime(args, "end", ct, ct);
+    const step = getDuration(args, "step", defaultStep);
+    await rangeQuery(req, res, storage, args, query, start, end, step, ct, startTime);
+  } catch (e) {
+    sendPromError(res, toPromError(e));
+  }
+}
+
+async function rangeQuery(
+  req: Request,
+  res: http.ServerResponse,
+  storage: Storage,
+  args: URLSearchParams,
+  query: string,
+  start: number,
+  end: number,
+  step: number,
+  ct: number,
+  startTime: number,
+): Promise<void> {
+  const deadline = getDeadline(args, startTime);
+  const mayCache = !isTrue(args, "nocache");
+  const lookbackDelta = getMaxLookback(args);
+  if (Buffer.byteLength(query) > maxQueryLen.value) {
+    throw bad(`too long query; got ${Buffer.byteLength(query)} bytes; mustn't exceed \`-search.maxQueryLen=${maxQueryLen.value}\` bytes`);
+  }
+  if (start > end) end = start + defaultStep;
+  validateMaxPoints(start, end, step, maxPointsPerTimeseries.value);
+  // Without nocache, VictoriaMetrics aligns the range to the step (for its
+  // cache); Tidemark has no result cache yet but answers the same.
+  if (mayCache && !disableCache.value) [start, end] = adjustStartEnd(start, end, step);
+  const ec = makeEvalConfig(storage, start, end, step, lookbackDelta, deadline, extraFilters(args));
+  const evalStart = Date.now();
+  const result = runQuery(req, ec, query, false, roundDigits(args));
+  const evalMs = Date.now() - evalStart;
+  const evalMessage = evalTraceMessage(ec, query, mayCache, result);
+  if (step < maxStepForPointsAdjustment.value) {
+    const queryOffset = latencyOffsetMs();
+    if (ct - queryOffset < end) adjustLastPoints(result, ct - queryOffset, ct + step);
+  }
+  const out: MatrixSeries[] = [];
+  for (const r of result) {
+    const ts: number[] = [];
+    const vs: number[] = [];
+    for (let i = 0; i < r.values.length; i++) {
+      const v = r.values[i]!;
+      if (v !== v) continue;
+      ts.push(r.timestamps[i]!);
+      vs.push(v);
+    }
+    if (vs.length > 0) out.push({ ts: r, timestamps: ts, values: vs });
+  }
+  const trace: Trace | undefined = isTrue(args, "trace")
+    ? { path: req.path, summary: `start=${start}, end=${end}, step=${step}, query=${JSON.stringify(query)}`, startTime, evalMs, evalMessage, series: out.length }
+    : undefined;
+  sendJSON(res, 200, matrixJSON(out, trace));
+}
+
+// adjustLastPoints repeats the last complete value over the points in
+// (start, end]: those may miss samples still on their way.
+function adjustLastPoints(tss: Timeseries[], start: number, end: number): void {
+  for (const ts of tss) {
+    const timestamps = ts.timestamps;
+    const values = ts.values;
+    let j = timestamps.length - 1;
+    if (j >= 0 && timestamps[j]! > end) continue;
+    while (j >= 0 && timestamps[j]! > start) j--;
+    j++;
+    const last = j > 0 ? values[j - 1]! : NaN;
+    for (; j < timestamps.length && timestamps[j]! <= end; j++) values[j] = last;
+  }
+}
+
+/** handleBuildInfo serves /api/v1/status/buildinfo as VictoriaMetrics 1.79.5 does (empty data). */
+export function handleBuildInfo(_req: Request, res: http.ServerResponse): void {
+  sendJSON(res, 200, `{"status":"success","data":{}}`);
+}
+
+/** handleExpandWithExprs serves /expand-with-exprs?query=...: the query with WITH templates expanded, as JSON. */
+export async function handleExpandWithExprs(req: Request, res: http.ServerResponse): Promise<void> {
+  const args = await req.formArgs();
+  const q = args.get("query") ?? "";
+  try {
+    sendJSON(res, 200, { status: "success", expr: q === "" ? "" : expandWithExprs(q) });
+  } catch (e) {
+    sendJSON(res, 400, { status: "error", error: (e as Error).message });
+  }
+}
+
+/** handlePrettifyQuery serves /prettify-query?query=...: the query formatted over lines, as JSON. */
+export async function handlePrettifyQuery(req: Request, res: http.ServerResponse): Promise<void> {
+  const args = await req.formArgs();
+  const q = args.get("query") ?? "";
+  try {
+    sendJSON(res, 200, { status: "success", query: prettify(q) });
+  } catch (e) {
+    sendJSON(res, 400, { status: "error", msg: (e as Error).message });
+  }
+}

@@ -1,0 +1,322 @@
+// Expression evaluation with VictoriaMetrics 1.79.5 semantics
+// (app/vmselect/promql/eval.go): a selector is default_rollup() over it;
+// rollups read raw samples over [start - 5m - max(window, step), end] and
+// produce one value per output point; offset shifts the grid back; `@`
+// evaluates at one instant and repeats the value; a subquery evaluates its
+// expression on its own aligned grid and rolls the result up.
+
+import {
+  durationMs,
+  printExpr,
+  rollupArgIdx,
+  type AggrFuncExpr,
+  type Expr,
+  type FuncExpr,
+  type MetricExpr,
+  type RollupExpr,
+} from "../metricsql/index.ts";
+import { evalRollup, getRollupFunc, getRollupTimeRange, maxSilenceInterval, type RollupArg, type RollupFuncInfo } from "./rollup.ts";
+import { alignStartEnd, checkDeadline, getTimestamps, QueryError, validateMaxPoints, withRange, type EvalConfig } from "./eval_config.ts";
+import { newTimeseries, type Timeseries } from "./timeseries.ts";
+import type { SourceFilter } from "./source.ts";
+import { evalBinaryOp } from "./binary_op.ts";
+import { evalAggrFunc } from "./aggr.ts";
+import { evalTransformFunc } from "./transform.ts";
+import { newIncrementalAggr } from "./aggr_incremental.ts";
+
+/** evalExpr evaluates e over the grid of ec; the result series are fresh (the caller may modify them). */
+export function evalExpr(ec: EvalConfig, e: Expr): Timeseries[] {
+  checkDeadline(ec);
+  switch (e.kind) {
+    case "metric":
+      return evalRollupCall(ec, "default_rollup", [], { kind: "rollup", expr: e, window: null, step: null, inheritStep: false, offset: null, at: null }, false);
+    case "rollup":
+      return evalRollupCall(ec, "default_rollup", [], e, false);
+    case "func": {
+      const info = getRollupFunc(e.name);
+      if (info === undefined) return evalTransformFunc(ec, e, evalExpr);
+      const [args, re] = evalRollupFuncArgs(ec, e, info);
+      return evalRollupCall(ec, info.name, args, re, e.keepMetricNames);
+    }
+    case "aggr": {
+      const rv = tryIncrementalAggr(ec, e);
+      return rv ?? evalAggrFunc(ec, e, evalExpr);
+    }
+    case "binaryOp":
+      return evalBinaryOp(ec, e, evalExpr);
+    case "number":
+      return evalNumber(ec, e.value);
+    case "string":
+      return evalString(ec, e.value);
+    case "duration":
+      return evalNumber(ec, durationMs(e, ec.step) / 1000);
+    default:
+      throw new QueryError(`unexpected expression ${JSON.stringify(e.kind)}`);
+  }
+}
+
+// tryIncrementalAggr evaluates aggr(rollup(selector)) folding series into
+// groups as they arrive; undefined when the expression has another shape.
+function tryIncrementalAggr(ec: EvalConfig, ae: AggrFuncExpr): Timeseries[] | undefined {
+  if (ae.args.length !== 1) return undefined;
+  const arg = ae.args[0]!;
+  let fe: FuncExpr;
+  if (arg.kind === "func") fe = arg;
+  else if (arg.kind === "metric" || (arg.kind === "rollup" && arg.expr.kind === "metric")) {
+    fe = { kind: "func", name: "default_rollup", args: [arg], keepMetricNames: false };
+  } else return undefined;
+  const info = getRollupFunc(fe.name);
+  if (info === undefined || info.name === "absent_over_time") return undefined;
+  const idx = rollupArgIdx(fe);
+  if (idx < 0 || idx >= fe.args.length) return undefined;
+  const re = getRollupExprArg(fe.args[idx]!);
+  if (re.expr.kind !== "metric" || re.at !== null || re.step !== null || re.inheritStep) return undefined;
+  const iafc = newIncrementalAggr(ae);
+  if (iafc === undefined) return undefined;
+  const [args] = evalRollupFuncArgs(ec, fe, info);
+  evalRollupWithoutAt(ec, info, args, re, fe.keepMetricNames, (ts) => iafc.update(ts));
+  const out = iafc.finalize();
+  const timestamps = getTimestamps(ec);
+  for (const ts of out) ts.timestamps = timestamps;
+  return out;
+}
+
+/** evalNumber returns one series without labels holding n at every point. */
+export function evalNumber(ec: EvalConfig, n: number): Timeseries[] {
+  const ts = getTimestamps(ec);
+  return [newTimeseries(ts, new Float64Array(ts.length).fill(n))];
+}
+
+/** evalString returns one series named s with NaN values (how VictoriaMetrics carries strings). */
+export function evalString(ec: EvalConfig, s: string): Timeseries[] {
+  const rv = evalNumber(ec, NaN);
+  rv[0]!.name = s;
+  return rv;
+}
+
+/** evalTime returns one series holding each point's timestamp in seconds. */
+export function evalTime(ec: EvalConfig): Timeseries[] {
+  const ts = getTimestamps(ec);
+  const vs = new Float64Array(ts.length);
+  for (let i = 0; i < ts.length; i++) vs[i] = ts[i]! / 1000;
+  return [newTimeseries(ts, vs)];
+}
+
+function evalRollupFuncArgs(ec: EvalConfig, fe: FuncExpr, info: RollupFuncInfo): [RollupArg[], RollupExpr] {
+  const idx = rollupArgIdx(fe);
+  if (fe.args.length < info.minArgs || fe.args.length > info.maxArgs || idx < 0 || idx >= fe.args.length) {
+    const want = info.minArgs === info.maxArgs ? `${info.minArgs}` : `from ${info.minArgs} to ${info.maxArgs}`;
+    throw new QueryError(`cannot evaluate ${printExpr(fe)}: unexpected number of args; got ${fe.args.length}; want ${want}`);
+  }
+  const args: RollupArg[] = [];
+  let re: RollupExpr | undefined;
+  for (let i = 0; i < fe.args.length; i++) {
+    const arg = fe.args[i]!;
+    if (i === idx) {
+      re = getRollupExprArg(arg);
+      continue;
+    }
+    if (arg.kind === "number") {
+      args.push(arg.value);
+    } else if (arg.kind === "string") {
+      args.push(arg.value);
+    } else if (arg.kind === "func" && arg.name === "" && arg.args.every((a) => a.kind === "string")) {
+      for (const a of arg.args) args.push((a as { value: string }).value);
+    } else {
+      const tss = evalExpr(ec, arg);
+      if (tss.length !== 1) {
+        throw new QueryError(`cannot evaluate arg #${i + 1} for ${printExpr(fe)}: arg must contain a single timeseries; got ${tss.length} timeseries`);
+      }
+      args.push(tss[0]!.values);
+    }
+  }
+  return [args, re!];
+}
+
+// getRollupExprArg wraps a non-rollup argument into a rollup, and turns
+// m[w:step] into default_rollup(m)[w:step].
+function getRollupExprArg(arg: Expr): RollupExpr {
+  if (arg.kind !== "rollup") return { kind: "rollup", expr: arg, window: null, step: null, inheritStep: false, offset: null, at: null };
+  const isSubquery = arg.step !== null || arg.inheritStep;
+  if (!isSubquery || arg.expr.kind !== "metric") return arg;
+  const inner: RollupExpr = { kind: "rollup", expr: arg.expr, window: null, step: null, inheritStep: false, offset: null, at: null };
+  return { ...arg, expr: { kind: "func", name: "default_rollup", args: [inner], keepMetricNames: false } };
+}
+
+function evalRollupCall(ec: EvalConfig, name: string, args: RollupArg[], re: RollupExpr, keepNames: boolean): Timeseries[] {
+  const info = getRollupFunc(name);
+  if (info === undefined) throw new Error(`BUG: unknown rollup function ${name}`);
+  if (re.at === null) return evalRollupWithoutAt(ec, info, args, re, keepNames);
+  const tssAt = evalExpr(ec, re.at);
+  if (tssAt.length !== 1) throw new QueryError(`\`@\` modifier must return a single series; it returns ${tssAt.length} series instead`);
+  const at = Math.trunc(tssAt[0]!.values[0]! * 1000);
+  if (!Number.isFinite(at)) throw new QueryError(`\`@\` modifier must be a finite Unix timestamp; got ${tssAt[0]!.values[0]}`);
+  const tss = evalRollupWithoutAt(withRange(ec, at, at), info, args, re, keepNames);
+  const timestamps = getTimestamps(ec);
+  for (const ts of tss) {
+    ts.values = new Float64Array(timestamps.length).fill(ts.values[0]!);
+    ts.timestamps = timestamps;
+  }
+  return tss;
+}
+
+function evalRollupWithoutAt(
+  ec: EvalConfig,
+  info: RollupFuncInfo,
+  args: RollupArg[],
+  re: RollupExpr,
+  keepNames: boolean,
+  sink?: (ts: Timeseries) => void,
+): Timeseries[] {
+  let ecNew = ec;
+  if (re.offset !== null) {
+    const offset = durationMs(re.offset, ec.step);
+    if (offset !== 0) ecNew = withRange(ec, ec.start - offset, ec.end - offset);
+  }
+  const rvs = re.expr.kind === "metric"
+    ? evalRollupOverMetric(ecNew, info, args, re.expr, durationMs(re.window, ec.step), keepNames, sink)
+    : evalRollupOverSubquery(ecNew, info, args, re, keepNames);
+  // The values belong to the original grid, whatever the offset.
+  const timestamps = getTimestamps(ec);
+  for (const ts of rvs) ts.timestamps = timestamps;
+  if (info.name === "absent_over_time") return aggregateAbsentOverTime(ec, re.expr, rvs);
+  return rvs;
+}
+
+// aggregateAbsentOverTime collapses the rows into one series: 1 where no
+// input series has a point, NaN elsewhere.
+function aggregateAbsentOverTime(ec: EvalConfig, expr: Expr, tss: Timeseries[]): Timeseries[] {
+  const rvs = getAbsentTimeseries(ec, expr);
+  if (tss.length === 0) return rvs;
+  const out = rvs[0]!.values;
+  for (let i = 0; i < out.length; i++) {
+    for (const ts of tss) {
+      if (ts.values[i] !== ts.values[i]) {
+        out[i] = NaN;
+        break;
+      }
+    }
+  }
+  return rvs;
+}
+
+/** getAbsentTimeseries returns a series of 1s labeled with the equality filters of expr when it is a selector. */
+export function getAbsentTimeseries(ec: EvalConfig, expr: Expr): Timeseries[] {
+  const rvs = evalNumber(ec, 1);
+  if (expr.kind !== "metric") return rvs;
+  const rv = rvs[0]!;
+  for (const lf of expr.labelFilterss[0] ?? []) {
+    // The metric name is not copied (VictoriaMetrics 1.79.5 skips it too).
+    if (lf.label === "" || lf.label === "__name__" || lf.isRegexp || lf.isNegative) continue;
+    if (lf.value !== "") rv.tags.set(lf.label, lf.value);
+  }
+  return rvs;
+}
+
+/** toSourceFilters returns the filter groups of me, each joined with each enforced group. */
+export function toSourceFilters(me: MetricExpr, enforced: SourceFilter[][] = []): SourceFilter[][] {
+  const groups = me.labelFilterss.map((lfs) => lfs.map((lf) => ({ label: lf.label, value: lf.value, isNegative: lf.isNegative, isRegex: lf.isRegexp })));
+  if (enforced.length === 0) return groups;
+  return groups.flatMap((g) => enforced.map((e) => [...g, ...e]));
+}
+
+function makeSeries(labels: ReadonlyArray<readonly [string, string]>, timestamps: Float64Array, values: Float64Array): Timeseries {
+  const ts = newTimeseries(timestamps, values);
+  for (const [k, v] of labels) {
+    if (k === "__name__") ts.name = v;
+    else if (v !== "") ts.tags.set(k, v);
+  }
+  return ts;
+}
+
+function rollupRowsToSeries(
+  out: Timeseries[],
+  info: RollupFuncInfo,
+  keepNames: boolean,
+  labels: ReadonlyArray<readonly [string, string]>,
+  rows: ReturnType<typeof evalRollup>,
+  timestamps: Float64Array,
+): void {
+  for (const row of rows) {
+    const ts = makeSeries(labels, timestamps, row.values);
+    if (row.tags !== undefined) for (const [k, v] of row.tags) ts.tags.set(k, v);
+    if (!keepNames && !info.keepMetricName) ts.name = "";
+    out.push(ts);
+  }
+}
+
+// evalRollupOverMetric evaluates the rollup over every series me selects;
+// with sink, each result series goes to sink (and is not kept) instead.
+function evalRollupOverMetric(
+  ec: EvalConfig,
+  info: RollupFuncInfo,
+  args: RollupArg[],
+  me: MetricExpr,
+  window: number,
+  keepNames: boolean,
+  sink?: (ts: Timeseries) => void,
+): Timeseries[] {
+  if (me.labelFilterss.length === 0) {
+    const rv = evalNumber(ec, NaN);
+    if (sink === undefined) return rv;
+    sink(rv[0]!);
+    return [];
+  }
+  const timestamps = getTimestamps(ec);
+  const cfg = { start: ec.start, end: ec.end, step: ec.step, window, lookbackDelta: ec.lookbackDelta };
+  const { minTimestamp, maxTimestamp } = getRollupTimeRange(info, cfg);
+  const out: Timeseries[] = [];
+  const seen = new Set<string>();
+  const groups = toSourceFilters(me, ec.enforcedFilters);
+  for (const filters of groups) {
+    for (const s of ec.source.search(filters, minTimestamp, maxTimestamp, ec.maxSeries)) {
+      if (groups.length > 1) {
+        const key = JSON.stringify(s.labels);
+        if (seen.has(key)) continue;
+        seen.add(key);
+      }
+      checkDeadline(ec);
+      const rows = evalRollup(info, args, cfg, s.timestamps, s.values, s.n);
+      rollupRowsToSeries(out, info, keepNames, s.labels, rows, timestamps);
+      if (sink !== undefined) {
+        for (const ts of out) sink(ts);
+        out.length = 0;
+      }
+    }
+  }
+  return out;
+}
+
+function evalRollupOverSubquery(ec: EvalConfig, info: RollupFuncInfo, args: RollupArg[], re: RollupExpr, keepNames: boolean): Timeseries[] {
+  let step = durationMs(re.step, ec.step);
+  if (step === 0) step = ec.step;
+  const window = durationMs(re.window, ec.step);
+  let sqStart = ec.start - window - maxSilenceInterval - step;
+  let sqEnd = ec.end + step;
+  validateMaxPoints(sqStart, sqEnd, step, ec.maxPointsPerSeries);
+  [sqStart, sqEnd] = alignStartEnd(sqStart, sqEnd, step);
+  const tssSQ = evalExpr(withRange(ec, sqStart, sqEnd, step), re.expr);
+  if (tssSQ.length === 0) return [];
+  const timestamps = getTimestamps(ec);
+  const cfg = { start: ec.start, end: ec.end, step: ec.step, window, lookbackDelta: ec.lookbackDelta };
+  const out: Timeseries[] = [];
+  for (const tsSQ of tssSQ) {
+    checkDeadline(ec);
+    const n0 = tsSQ.values.length;
+    const ts = new Float64Array(n0);
+    const vs = new Float64Array(n0);
+    let n = 0;
+    for (let i = 0; i < n0; i++) {
+      const v = tsSQ.values[i]!;
+      if (v !== v) continue;
+      ts[n] = tsSQ.timestamps[i]!;
+      vs[n] = v;
+      n++;
+    }
+    const labels: Array<[string, string]> = [...tsSQ.tags];
+    if (tsSQ.name !== "") labels.push(["__name__", tsSQ.name]);
+    const rows = evalRollup(info, args, cfg, ts, vs, n);
+    rollupRowsToSeries(out, info, keepNames, labels, rows, timestamps);
+  }
+  return out;
+}
