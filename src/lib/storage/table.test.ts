@@ -116,3 +116,13 @@ test("a part directory not in the manifest and temp dirs are removed at open", a
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("smallPartsToMerge: several small parts, or two when ingestion is quiet; big ones are left to the tiered policy", async () => {
+  const { smallPartsToMerge } = await import("./table.ts");
+  const K = 1024, M = 1024 * K;
+  assert.deepEqual(smallPartsToMerge([100 * K, 200 * K, 50 * M], false), []);
+  assert.deepEqual(smallPartsToMerge([100 * K, 200 * K, 50 * M], true), [0, 1]);
+  assert.deepEqual(smallPartsToMerge([1 * K, 2 * K, 3 * K, 4 * K, 90 * M], false), [0, 1, 2, 3]);
+  assert.deepEqual(smallPartsToMerge([50 * M, 60 * M], true), []);
+  assert.deepEqual(smallPartsToMerge([1 * K], true), []);
+});

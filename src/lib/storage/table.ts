@@ -71,6 +71,24 @@ export class TableStats {
 
 /** maxInmemoryParts per partition before they are merged together. */
 const maxInmemoryParts = 16;
+/**
+ * Small parts (a few seconds of ingestion each) hold short blocks that
+ * compress poorly and cost a block header per series. They are merged as soon
+ * as there are a few of them, and once ingestion has been quiet for a while
+ * all small parts of a partition are merged into one (VictoriaMetrics gets the
+ * same effect from merging in-memory parts before they reach the disk).
+ */
+const smallPartBytes = 4 << 20;
+const idleCompactionDelayMs = 5000;
+
+/** smallPartsToMerge picks parts below smallPartBytes: 4 or more of them, or 2+ when ingestion is quiet. */
+export function smallPartsToMerge(sizes: readonly number[], quiet: boolean): number[] {
+  const small: number[] = [];
+  for (let i = 0; i < sizes.length; i++) if (sizes[i]! < smallPartBytes) small.push(i);
+  if (small.length >= 4 || (quiet && small.length >= 2)) return small.slice(0, 15);
+  return [];
+}
+
 /** maxFileParts: above it merges become less picky. */
 const maxFilePartsSoft = 30;
 
@@ -90,6 +108,8 @@ export class Table {
   private runner: MergeRunner;
   /** the background merge in flight, if any */
   private inflight: Promise<void> | undefined;
+  /** when the last flush that wrote rows happened */
+  private lastFlushWithRowsMs = 0;
 
   constructor(dir: string, opts: TableOptions) {
     this.dir = dir;
@@ -239,7 +259,10 @@ export class Table {
       // In-memory parts have the file layout already: write them as they are
       // (cheap), and let the background merges combine the small file parts.
       for (const mp of p.inmemory) {
-        if (mp.header.rowsCount > 0) p.files.push(writeMemoryPart(mp, path.join(p.dir, this.newPartName())));
+        if (mp.header.rowsCount > 0) {
+          p.files.push(writeMemoryPart(mp, path.join(p.dir, this.newPartName())));
+          this.lastFlushWithRowsMs = Date.now();
+        }
         old.push(mp);
       }
       p.inmemory = [];
@@ -254,10 +277,12 @@ export class Table {
   mergeStep(): void {
     if (this.closed || this.mergePause > 0 || this.inflight !== undefined) return;
     this.dropExpiredPartitions();
+    const quiet = Date.now() - this.lastFlushWithRowsMs >= idleCompactionDelayMs;
     for (const p of this.partitions.values()) {
       const sizes = p.files.map((f) => f.sizeBytes);
       const minMul = p.files.length > maxFilePartsSoft ? 1.7 : 7.5;
-      const pick = pickPartsToMerge(sizes, 15, 512 * 1024 * 1024, minMul);
+      let pick = pickPartsToMerge(sizes, 15, 512 * 1024 * 1024, minMul);
+      if (pick.length < 2) pick = smallPartsToMerge(sizes, quiet);
       if (pick.length >= 2) {
         const done = this.mergeFileParts(p, pick.map((i) => p.files[i]!), this.mergeOpts());
         this.inflight = done.then(
