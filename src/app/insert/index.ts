@@ -8,6 +8,8 @@ import { registerRoutes as registerPrometheusImportRoutes } from "./prometheus_i
 import { registerRoutes as registerInfluxRoutes } from "./influx.ts";
 import { registerRoutes as registerOpenTelemetryRoutes } from "./opentelemetry.ts";
 import { registerRoutes as registerCSVImportRoutes } from "./csvimport.ts";
+import { registerRoutes as registerDatadogRoutes } from "./datadog.ts";
+import { registerRoutes as registerNewRelicRoutes } from "./newrelic.ts";
 export { start as startInfluxListeners, stop as stopInfluxListeners } from "./influx.ts";
 export { start as startGraphiteListeners, stop as stopGraphiteListeners } from "./graphite.ts";
 export { start as startOpentsdbListeners, stop as stopOpentsdbListeners } from "./opentsdb.ts";
@@ -22,4 +24,6 @@ export function registerRoutes(router: Router, storage: Storage): void {
   registerInfluxRoutes(router, storage);
   registerOpenTelemetryRoutes(router, storage);
   registerCSVImportRoutes(router, storage);
+  registerDatadogRoutes(router, storage);
+  registerNewRelicRoutes(router, storage);
 }
