@@ -1,7 +1,7 @@
 // parse: query text to the tree the query engine evaluates.
 
 import type { Expr } from "./ast.ts";
-import { guardDepth } from "./errors.ts";
+import { checkNesting, guardDepth } from "./errors.ts";
 import { parseRawWithPositions } from "./parser.ts";
 import { printExpr } from "./printer.ts";
 import { removeParens, simplifyConstants } from "./simplify.ts";
@@ -15,6 +15,7 @@ import { expandWithExpr } from "./with_expr.ts";
  * with the position of the problem.
  */
 export function parse(q: string): Expr {
+  checkNesting(q);
   return guardDepth(() => {
     const { expr, positions } = parseRawWithPositions(q);
     return simplifyConstants(removeParens(expandWithExpr(expr, positions)));

@@ -34,7 +34,7 @@ import {
   toBinaryOp,
 } from "./binary_op.ts";
 import { durationValue, isPositiveDuration } from "./duration.ts";
-import { guardDepth, syntaxError } from "./errors.ts";
+import { checkNesting, guardDepth, syntaxError } from "./errors.ts";
 import { isAggrFunc, isAggrFuncModifier } from "./functions.ts";
 import { goQuote, goUnquote } from "./go_strconv.ts";
 import {
@@ -53,6 +53,7 @@ import {
  * Use parse() to get the tree the query engine evaluates.
  */
 export function parseRaw(q: string): Expr {
+  checkNesting(q);
   return guardDepth(() => parseRawWithPositions(q).expr);
 }
 
