@@ -42,11 +42,11 @@ export function canonicalLabels(labels: readonly Label[]): Label[] {
 const SEP = "\x01";
 const KV = "\x02";
 
+const needsEscape = /[\x00-\x02]/;
+
 function escape(s: string): string {
-  for (let i = 0; i < s.length; i++) {
-    if (s.charCodeAt(i) <= 2) return s.replace(/[\x00-\x02]/g, (c) => "\x00" + String.fromCharCode(48 + c.charCodeAt(0)));
-  }
-  return s;
+  if (!needsEscape.test(s)) return s;
+  return s.replace(/[\x00-\x02]/g, (c) => "\x00" + String.fromCharCode(48 + c.charCodeAt(0)));
 }
 
 function unescape(s: string): string {

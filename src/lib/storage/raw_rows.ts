@@ -49,9 +49,15 @@ export class RawRows {
     const k = end - start;
     if (this.n + k > this.tsid.length) this.grow(this.n + k);
     this.addRun(tsid, this.n);
-    this.tsid.fill(tsid, this.n, this.n + k);
-    this.ts.set(ts.subarray(start, end), this.n);
-    this.vals.set(vals.subarray(start, end), this.n);
+    if (k <= 16) {
+      // One sample per series (remote write): a loop beats creating subarrays.
+      const o = this.n - start;
+      for (let i = start; i < end; i++) { this.tsid[o + i] = tsid; this.ts[o + i] = ts[i]!; this.vals[o + i] = vals[i]!; }
+    } else {
+      this.tsid.fill(tsid, this.n, this.n + k);
+      this.ts.set(ts.subarray(start, end), this.n);
+      this.vals.set(vals.subarray(start, end), this.n);
+    }
     this.n += k;
   }
 

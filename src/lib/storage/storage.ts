@@ -81,6 +81,15 @@ export function isValidSnapshotName(name: string): boolean {
   return SNAPSHOT_NAME_RE.test(name);
 }
 
+function sameLabels(flat: readonly string[], labels: ReadonlyArray<Label>): boolean {
+  if (flat.length !== labels.length * 2) return false;
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i]!;
+    if (l[0] !== flat[2 * i] || l[1] !== flat[2 * i + 1]) return false;
+  }
+  return true;
+}
+
 export class Storage {
   readonly path: string;
   readonly opts: Required<StorageOptions>;
@@ -91,6 +100,8 @@ export class Storage {
   private flushTimer: NodeJS.Timeout | undefined;
   private cacheCurr = new Map<string, CacheEntry>();
   private cachePrev = new Map<string, CacheEntry>();
+  /** canonical labels and key per labels array, for parsers that reuse the arrays */
+  private keyCache = new WeakMap<ReadonlyArray<Label>, { flat: string[]; canon: readonly Label[]; key: string }>();
   /** (date, metricID) pairs already indexed for dates other than an entry's latest */
   private dateSeen = new Set<string>();
   private snapshotSeq = 0;
@@ -246,7 +257,20 @@ export class Storage {
       let s = rows.offsets[i]!;
       const e = rows.offsets[i + 1]!;
       if (e <= s) continue;
-      const canon = canonicalLabels(rows.labels[i]!);
+      const lbls = rows.labels[i]!;
+      // Parsers that keep one labels array per series across requests (remote
+      // write's labels cache) get its canonical form and key computed once.
+      // The labels are compared with what was cached, so an array that a
+      // parser refilled for another series is never given a stale key.
+      let cached = this.keyCache.get(lbls);
+      if (cached === undefined || !sameLabels(cached.flat, lbls)) {
+        const flat: string[] = [];
+        for (const l of lbls) flat.push(l[0], l[1]);
+        const c = canonicalLabels(lbls);
+        cached = { flat, canon: c === lbls ? c.slice() : c, key: c.length === 0 ? "" : marshalMetricName(c) };
+        this.keyCache.set(lbls, cached);
+      }
+      const canon = cached.canon;
       if (canon.length === 0) {
         res.invalidSeries++;
         continue;
@@ -274,7 +298,7 @@ export class Storage {
         if (k === 0) continue;
         lts = kt; lvals = kv; ls = 0; le = k;
       }
-      const key = marshalMetricName(canon);
+      const key = cached.key;
       const tsid = this.tsidFor(key, canon, lts[ls]!);
       // Index every day the samples touch.
       const d0 = dateOf(lts[ls]!);

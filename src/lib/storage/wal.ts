@@ -95,7 +95,14 @@ export class WalWriter {
     b.writeUInt32BE(id, this.len + 1);
     b.writeUInt32BE(n, this.len + 5);
     let o = this.len + 9;
-    // Floats are copied in the host's (little-endian) byte order: one memcpy per column.
+    // Floats are copied in the host's (little-endian) byte order: one memcpy
+    // per column, or a loop for the few samples of a remote-write series.
+    if (n <= 8) {
+      for (let i = start; i < end; i++) { b.writeDoubleLE(ts[i]!, o); o += 8; }
+      for (let i = start; i < end; i++) { b.writeDoubleLE(vals[i]!, o); o += 8; }
+      this.len = o;
+      return;
+    }
     b.set(new Uint8Array(ts.buffer, ts.byteOffset + start * 8, n * 8), o);
     o += n * 8;
     b.set(new Uint8Array(vals.buffer, vals.byteOffset + start * 8, n * 8), o);
