@@ -2,7 +2,7 @@
 import * as flagutil from "../../flagutil/index.ts";
 import { counter } from "../../metrics/index.ts";
 import { ImportRows } from "../vmimport/index.ts";
-import { readLinesBlocks, uncompressedStream } from "../util/index.ts";
+import { forEachLinesBlock, uncompressedStream } from "../util/index.ts";
 import type { ColumnDescriptor } from "./column_descriptor.ts";
 import { parseLines } from "./parser.ts";
 
@@ -17,6 +17,7 @@ const trimTimestamp = flagutil.duration(
 
 const readCalls = counter(`vm_protoparser_read_calls_total{type="csvimport"}`);
 const readErrors = counter(`vm_protoparser_read_errors_total{type="csvimport"}`);
+const counters = { readCalls, readErrors };
 const rowsRead = counter(`vm_protoparser_rows_read_total{type="csvimport"}`);
 const invalidLines = counter(`vm_rows_invalid_total{type="csvimport"}`);
 
@@ -71,7 +72,6 @@ export async function parseStream(
   } catch (e) {
     throw new Error(`cannot decode csv data: ${errorMessage(e)}`, { cause: e });
   }
-  const it = readLinesBlocks(src, opts.maxLineLen ?? MAX_LINE_LEN, opts.blockSize)[Symbol.asyncIterator]();
   const res: ParseStreamResult = { rows: 0, invalidLines: 0 };
   const rows = new ImportRows();
   const now = opts.now ?? Date.now;
@@ -80,28 +80,13 @@ export async function parseStream(
     invalidLines.inc();
     onError(lineNumber, msg);
   };
-  let lineNumber = 1;
-  try {
-    for (;;) {
-      readCalls.inc();
-      let r: IteratorResult<{ data: Buffer; lines: number }, void>;
-      try {
-        r = await it.next();
-      } catch (e) {
-        readErrors.inc();
-        throw new Error(`cannot read csv data: ${errorMessage(e)}`, { cause: e });
-      }
-      if (r.done) return res;
-      rows.reset();
-      parseLines(rows, r.value.data.toString("utf8"), cds, lineNumber, { nowMs: now(), trimMs: trimTimestamp.value }, countErrors);
-      lineNumber += r.value.lines;
-      if (rows.lines === 0) continue;
-      res.rows += rows.lines;
-      rowsRead.add(rows.lines);
-      const p = onRows(rows);
-      if (p !== undefined) await p;
-    }
-  } finally {
-    await it.return?.();
-  }
+  await forEachLinesBlock(src, opts.maxLineLen ?? MAX_LINE_LEN, opts.blockSize, "csv data", counters, (text, firstLine) => {
+    rows.reset();
+    parseLines(rows, text, cds, firstLine, { nowMs: now(), trimMs: trimTimestamp.value }, countErrors);
+    if (rows.lines === 0) return;
+    res.rows += rows.lines;
+    rowsRead.add(rows.lines);
+    return onRows(rows);
+  });
+  return res;
 }

@@ -1,12 +1,13 @@
 // Streaming InfluxDB line protocol bodies: blocks of whole lines, parsed and
 // handed over batch by batch, so that a request is never held in memory whole.
 import { counter } from "../../metrics/index.ts";
-import { readLinesBlocks } from "../util/index.ts";
+import { forEachLinesBlock } from "../util/index.ts";
 import { ImportRows } from "../vmimport/index.ts";
 import { type InfluxOptions, parseLines } from "./parser.ts";
 
 const readCalls = counter(`vm_protoparser_read_calls_total{type="influx"}`);
 const readErrors = counter(`vm_protoparser_read_errors_total{type="influx"}`);
+const counters = { readCalls, readErrors };
 const rowsRead = counter(`vm_protoparser_rows_read_total{type="influx"}`);
 
 /** DEFAULT_MAX_LINE_SIZE is VictoriaMetrics' default -influx.maxLineSize (256 KiB). */
@@ -32,10 +33,6 @@ export interface InfluxStreamResult {
   invalidLines: number;
 }
 
-function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
 /**
  * parseStream reads InfluxDB lines from body (already decompressed), splits
  * it into blocks of whole lines, parses each block and calls onRows with the
@@ -52,7 +49,6 @@ export async function parseStream(
   onRows: (rows: ImportRows) => void | Promise<void>,
   onError: (lineNumber: number, msg: string) => void,
 ): Promise<InfluxStreamResult> {
-  const it = readLinesBlocks(body, opts.maxLineLen ?? DEFAULT_MAX_LINE_SIZE, opts.blockSize)[Symbol.asyncIterator]();
   const res: InfluxStreamResult = { lines: 0, samples: 0, invalidLines: 0 };
   const rows = new ImportRows();
   const o: InfluxOptions = { ...opts.options };
@@ -60,29 +56,14 @@ export async function parseStream(
     res.invalidLines++;
     onError(lineNumber, msg);
   };
-  let lineNumber = 1;
-  try {
-    for (;;) {
-      readCalls.inc();
-      let r: IteratorResult<{ data: Buffer; lines: number }, void>;
-      try {
-        r = await it.next();
-      } catch (e) {
-        readErrors.inc();
-        throw new Error(`cannot read influx line protocol data: ${errorMessage(e)}`, { cause: e });
-      }
-      if (r.done) return res;
-      rows.reset();
-      o.nowMs = Date.now();
-      res.lines += parseLines(rows, r.value.data.toString("utf8"), lineNumber, o, countErrors);
-      lineNumber += r.value.lines;
-      if (rows.lines === 0) continue;
-      res.samples += rows.samples;
-      rowsRead.add(rows.samples);
-      const p = onRows(rows);
-      if (p !== undefined) await p;
-    }
-  } finally {
-    await it.return?.();
-  }
+  await forEachLinesBlock(body, opts.maxLineLen ?? DEFAULT_MAX_LINE_SIZE, opts.blockSize, "influx line protocol data", counters, (text, firstLine) => {
+    rows.reset();
+    o.nowMs = Date.now();
+    res.lines += parseLines(rows, text, firstLine, o, countErrors);
+    if (rows.lines === 0) return;
+    res.samples += rows.samples;
+    rowsRead.add(rows.samples);
+    return onRows(rows);
+  });
+  return res;
 }

@@ -1,6 +1,6 @@
 // Streaming Prometheus text import: decompressed body -> blocks of whole lines -> rows.
 import { counter } from "../../metrics/index.ts";
-import { readLinesBlocks } from "../util/index.ts";
+import { forEachLinesBlock } from "../util/index.ts";
 import { parseLines } from "./parser.ts";
 import { PromRows } from "./prom_rows.ts";
 
@@ -9,6 +9,7 @@ export const DEFAULT_MAX_LINE_LEN = 256 * 1024;
 
 const readCalls = counter(`vm_protoparser_read_calls_total{type="prometheus"}`);
 const readErrors = counter(`vm_protoparser_read_errors_total{type="prometheus"}`);
+const counters = { readCalls, readErrors };
 const rowsRead = counter(`vm_protoparser_rows_read_total{type="prometheus"}`);
 
 /** ParseStreamOptions tunes parseStream. */
@@ -34,10 +35,6 @@ export interface ParseStreamResult {
   lines: number;
 }
 
-function errorMessage(e: unknown): string {
-  return e instanceof Error ? e.message : String(e);
-}
-
 /**
  * parseStream reads Prometheus text from body (already decompressed) in blocks of whole
  * lines, parses each block, fills in missing timestamps (VictoriaMetrics' rule: a
@@ -54,39 +51,23 @@ export async function parseStream(
   onRows: (rows: PromRows) => void | Promise<void>,
   onError: (lineNumber: number, msg: string) => void,
 ): Promise<ParseStreamResult> {
-  const it = readLinesBlocks(body, opts.maxLineLen ?? DEFAULT_MAX_LINE_LEN, opts.blockSize)[Symbol.asyncIterator]();
   const res: ParseStreamResult = { rows: 0, invalidLines: 0, lines: 0 };
   const rows = new PromRows();
   const countErrors = (lineNumber: number, msg: string) => {
     res.invalidLines++;
     onError(lineNumber, msg);
   };
-  let lineNumber = 1;
-  try {
-    for (;;) {
-      readCalls.inc();
-      let r: IteratorResult<{ data: Buffer; lines: number }, void>;
-      try {
-        r = await it.next();
-      } catch (e) {
-        readErrors.inc();
-        throw new Error(`cannot read Prometheus exposition data: ${errorMessage(e)}`, { cause: e });
-      }
-      if (r.done) return res;
-      rows.reset();
-      parseLines(rows, r.value.data.toString("utf8"), lineNumber, countErrors);
-      lineNumber += r.value.lines;
-      res.lines += r.value.lines;
-      if (rows.lines === 0) continue;
-      const def = opts.defaultTimestamp !== undefined && opts.defaultTimestamp > 0 ? opts.defaultTimestamp : Date.now();
-      const ts = rows.timestamps;
-      for (let i = 0; i < rows.lines; i++) if (ts[i] === 0) ts[i] = def;
-      res.rows += rows.lines;
-      rowsRead.add(rows.lines);
-      const p = onRows(rows);
-      if (p !== undefined) await p;
-    }
-  } finally {
-    await it.return?.();
-  }
+  await forEachLinesBlock(body, opts.maxLineLen ?? DEFAULT_MAX_LINE_LEN, opts.blockSize, "Prometheus exposition data", counters, (text, firstLine, lines) => {
+    rows.reset();
+    parseLines(rows, text, firstLine, countErrors);
+    res.lines += lines;
+    if (rows.lines === 0) return;
+    const def = opts.defaultTimestamp !== undefined && opts.defaultTimestamp > 0 ? opts.defaultTimestamp : Date.now();
+    const ts = rows.timestamps;
+    for (let i = 0; i < rows.lines; i++) if (ts[i] === 0) ts[i] = def;
+    res.rows += rows.lines;
+    rowsRead.add(rows.lines);
+    return onRows(rows);
+  });
+  return res;
 }

@@ -1,7 +1,7 @@
 // Streaming /api/v1/import: decompression, line blocks, parsing, batches to a callback.
 import * as flagutil from "../../flagutil/index.ts";
 import { counter } from "../../metrics/index.ts";
-import { readLinesBlocks, uncompressedStream } from "../util/index.ts";
+import { forEachLinesBlock, uncompressedStream } from "../util/index.ts";
 import { ImportRows } from "./import_rows.ts";
 import { parseLines } from "./parser.ts";
 
@@ -16,6 +16,7 @@ const maxLineLenFlag = flagutil.bytes(
 
 const readCalls = counter(`vm_protoparser_read_calls_total{type="vmimport"}`);
 const readErrors = counter(`vm_protoparser_read_errors_total{type="vmimport"}`);
+const counters = { readCalls, readErrors };
 const rowsRead = counter(`vm_protoparser_rows_read_total{type="vmimport"}`);
 
 /** ParseStreamOptions tunes parseStream. */
@@ -68,37 +69,20 @@ export async function parseStream(
   } catch (e) {
     throw new Error(`cannot decode vmimport data: ${errorMessage(e)}`, { cause: e });
   }
-  const maxLineLen = opts.maxLineLen ?? maxLineLenFlag.value;
-  const it = readLinesBlocks(src, maxLineLen, opts.blockSize)[Symbol.asyncIterator]();
   const res: ParseStreamResult = { lines: 0, samples: 0, invalidLines: 0 };
   const rows = new ImportRows();
   const countErrors = (lineNumber: number, msg: string) => {
     res.invalidLines++;
     onError(lineNumber, msg);
   };
-  let lineNumber = 1;
-  try {
-    for (;;) {
-      readCalls.inc();
-      let r: IteratorResult<{ data: Buffer; lines: number }, void>;
-      try {
-        r = await it.next();
-      } catch (e) {
-        readErrors.inc();
-        throw new Error(`cannot read vmimport data: ${errorMessage(e)}`, { cause: e });
-      }
-      if (r.done) return res;
-      rows.reset();
-      parseLines(rows, r.value.data.toString("utf8"), lineNumber, countErrors);
-      lineNumber += r.value.lines;
-      if (rows.lines === 0) continue;
-      res.lines += rows.lines;
-      res.samples += rows.samples;
-      rowsRead.add(rows.samples);
-      const p = onRows(rows);
-      if (p !== undefined) await p;
-    }
-  } finally {
-    await it.return?.();
-  }
+  await forEachLinesBlock(src, opts.maxLineLen ?? maxLineLenFlag.value, opts.blockSize, "vmimport data", counters, (text, firstLine) => {
+    rows.reset();
+    parseLines(rows, text, firstLine, countErrors);
+    if (rows.lines === 0) return;
+    res.lines += rows.lines;
+    res.samples += rows.samples;
+    rowsRead.add(rows.samples);
+    return onRows(rows);
+  });
+  return res;
 }
