@@ -4,55 +4,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import * as dgram from "node:dgram";
 import * as fs from "node:fs";
 import * as net from "node:net";
-import { metricValue, startServer, tempDir, which, freePort, normalizeExport as normalize } from "./harness.ts";
+import { metricValue, startServer, tempDir, which, freePort, listenerPort, sendTCP, sendUDP, exportUntil } from "./harness.ts";
 
 const vmBin = which("victoria-metrics");
 const skipVM = vmBin === undefined ? "victoria-metrics is not installed (apt-get install victoria-metrics; .ci/run installs it)" : false;
-
-
-async function listenerPort(stderr: () => string, what: string): Promise<number> {
-  const re = new RegExp(`started ${what} server at "[^"]*:(\\d+)"`);
-  for (let i = 0; i < 100; i++) {
-    const m = re.exec(stderr());
-    if (m !== null) return Number(m[1]);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`no "${what}" listener in the log:\n${stderr()}`);
-}
-
-async function sendTCP(port: number, text: string, chunk = text.length): Promise<void> {
-  const c = net.connect(port, "127.0.0.1");
-  c.resume();
-  await new Promise<void>((resolve, reject) => { c.once("error", reject); c.once("connect", () => resolve()); });
-  for (let i = 0; i < text.length; i += chunk) {
-    c.write(text.slice(i, i + chunk));
-    if (chunk < text.length) await new Promise((r) => setTimeout(r, 1));
-  }
-  await new Promise<void>((resolve) => c.end(() => resolve()));
-  await new Promise((r) => c.once("close", r));
-}
-
-async function sendUDP(port: number, text: string): Promise<void> {
-  const c = dgram.createSocket("udp4");
-  await new Promise<void>((resolve, reject) => c.send(text, port, "127.0.0.1", (e) => (e ? reject(e) : resolve())));
-  c.close();
-}
-
-
-async function exportAll(base: string, match: string, want: number): Promise<string[]> {
-  let got: string[] = [];
-  // Generous under load: the machine running the tests may be busy.
-  for (const end = Date.now() + 15_000; Date.now() < end;) {
-    await fetch(base + "/internal/force_flush");
-    got = normalize(await (await fetch(base + "/api/v1/export?match[]=" + encodeURIComponent(match))).text());
-    if (got.length >= want) return got;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return got;
-}
 
 const T0 = Math.floor(Date.now() / 1000) - 3600;
 
@@ -87,9 +44,9 @@ test("Graphite lines over TCP and UDP export the same from Tidemark and Victoria
       await sendUDP(port, lines("udp", 10));
     }
     // 3 cpu + 2 disk + 1 tagged series per protocol; UDP is processed asynchronously, so wait for all.
-    const vmAll = await exportAll(vmURL, '{__name__=~"(tcp|udp)\\\\..*"}', 12);
+    const vmAll = await exportUntil(vmURL, '{__name__=~"(tcp|udp)\\\\..*"}', 12);
     assert.equal(vmAll.length, 12, "VictoriaMetrics stored every series");
-    const tmAll = await exportAll(tm.url, '{__name__=~"(tcp|udp)\\\\..*"}', 12);
+    const tmAll = await exportUntil(tm.url, '{__name__=~"(tcp|udp)\\\\..*"}', 12);
     assert.deepEqual(tmAll, vmAll);
   } finally {
     vm.kill("SIGTERM");
@@ -112,10 +69,10 @@ test("Graphite: bad lines are counted and skipped, -graphite.sanitizeMetricName,
     c.resume();
     await new Promise((r) => c.once("connect", r));
     c.write(`slow.one 3 ${T0}\nslow.t`);
-    assert.deepEqual(await exportAll(tm.url, '{__name__="slow.one"}', 1), [`{"__name__":"slow.one"} [3] [${t}]`]);
+    assert.deepEqual(await exportUntil(tm.url, '{__name__="slow.one"}', 1), [`{"__name__":"slow.one"} [3] [${t}]`]);
     c.write(`wo 4 ${T0}\n`);
-    assert.deepEqual(await exportAll(tm.url, '{__name__="slow.two"}', 1), [`{"__name__":"slow.two"} [4] [${t}]`]);
-    assert.deepEqual(await exportAll(tm.url, '{__name__=~"a.b_c|ok.metric"}', 2), [
+    assert.deepEqual(await exportUntil(tm.url, '{__name__="slow.two"}', 1), [`{"__name__":"slow.two"} [4] [${t}]`]);
+    assert.deepEqual(await exportUntil(tm.url, '{__name__=~"a.b_c|ok.metric"}', 2), [
       `{"__name__":"a.b_c","ta_g":"v-v"} [1] [${t}]`,
       `{"__name__":"ok.metric"} [2] [${t}]`,
     ]);

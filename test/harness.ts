@@ -138,3 +138,52 @@ export function normalizeExport(text: string): string[] {
     return JSON.stringify(Object.fromEntries(Object.entries(o.metric).sort())) + " " + vals + " " + JSON.stringify(o.timestamps);
   }).sort();
 }
+
+/**
+ * listenerPort waits until a listener logs its address (e.g. `started TCP
+ * InfluxDB server at "127.0.0.1:1234"`) and returns the port. what is the
+ * listener's name in that line, or a RegExp whose first group is the port.
+ */
+export async function listenerPort(stderr: () => string, what: string | RegExp): Promise<number> {
+  const re = typeof what === "string" ? new RegExp(`started ${what} server at "[^"]*:(\\d+)"`) : what;
+  for (let i = 0; i < 100; i++) {
+    const m = re.exec(stderr());
+    if (m !== null) return Number(m[1]);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`no ${String(what)} listener in the log:\n${stderr()}`);
+}
+
+/** sendTCP connects to 127.0.0.1:port, writes text (in pieces of chunk characters, 1 ms apart, if given) and closes. */
+export async function sendTCP(port: number, text: string, chunk = text.length): Promise<void> {
+  const net = await import("node:net");
+  const c = net.connect(port, "127.0.0.1");
+  c.resume();
+  await new Promise<void>((resolve, reject) => { c.once("error", reject); c.once("connect", () => resolve()); });
+  for (let i = 0; i < text.length; i += chunk) {
+    c.write(text.slice(i, i + chunk));
+    if (chunk < text.length) await new Promise((r) => setTimeout(r, 1));
+  }
+  await new Promise<void>((resolve) => c.end(() => resolve()));
+  await new Promise((r) => c.once("close", r));
+}
+
+/** sendUDP sends text as one datagram to 127.0.0.1:port. */
+export async function sendUDP(port: number, text: string): Promise<void> {
+  const dgram = await import("node:dgram");
+  const c = dgram.createSocket("udp4");
+  await new Promise<void>((resolve, reject) => c.send(text, port, "127.0.0.1", (e) => (e ? reject(e) : resolve())));
+  c.close();
+}
+
+/** exportUntil flushes and exports the series matching match (normalized), polling until want series show up or 15 s pass. */
+export async function exportUntil(base: string, match: string, want: number): Promise<string[]> {
+  let got: string[] = [];
+  for (const end = Date.now() + 15_000; Date.now() < end;) {
+    await fetch(base + "/internal/force_flush");
+    got = normalizeExport(await (await fetch(base + "/api/v1/export?match[]=" + encodeURIComponent(match))).text());
+    if (got.length >= want) return got;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return got;
+}

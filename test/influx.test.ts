@@ -5,53 +5,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import * as dgram from "node:dgram";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as zlib from "node:zlib";
-import { metricValue, startServer, tempDir, which, freePort, normalizeExport as normalize } from "./harness.ts";
+import { metricValue, startServer, tempDir, which, freePort, listenerPort, sendTCP, sendUDP, exportUntil } from "./harness.ts";
 
 const vmBin = which("victoria-metrics");
 const skipVM = vmBin === undefined ? "victoria-metrics is not installed (apt-get install victoria-metrics; .ci/run installs it)" : false;
-
-
-/** listenerPort reads the port a listener logged, e.g. `started TCP InfluxDB server at "127.0.0.1:1234"`. */
-async function listenerPort(stderr: () => string, what: string): Promise<number> {
-  const re = new RegExp(`started ${what} server at "[^"]*:(\\d+)"`);
-  for (let i = 0; i < 100; i++) {
-    const m = re.exec(stderr());
-    if (m !== null) return Number(m[1]);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`no "${what}" listener in the log:\n${stderr()}`);
-}
-
-async function sendTCP(port: number, text: string): Promise<void> {
-  const c = net.connect(port, "127.0.0.1");
-  c.resume();
-  await new Promise<void>((resolve, reject) => { c.once("error", reject); c.end(text, () => resolve()); });
-  await new Promise((r) => c.once("close", r));
-}
-
-async function sendUDP(port: number, text: string): Promise<void> {
-  const c = dgram.createSocket("udp4");
-  await new Promise<void>((resolve, reject) => c.send(text, port, "127.0.0.1", (e) => (e ? reject(e) : resolve())));
-  c.close();
-}
-
-
-/** exportAll flushes, then exports every series matching match (polling until want series show up). */
-async function exportAll(base: string, match: string, want: number): Promise<string[]> {
-  let got: string[] = [];
-  // Generous under load: the machine running the tests may be busy.
-  for (const end = Date.now() + 15_000; Date.now() < end;) {
-    await fetch(base + "/internal/force_flush");
-    got = normalize(await (await fetch(base + "/api/v1/export?match[]=" + encodeURIComponent(match))).text());
-    if (got.length >= want) return got;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return got;
-}
 
 const T0 = Date.now() - 3_600_000;
 
@@ -106,9 +66,9 @@ test("InfluxDB lines over HTTP, TCP and UDP export the same from Tidemark and Vi
     // UDP datagrams are processed asynchronously: wait until every series is there.
     const want = seriesCount(50) + seriesCount(10) + seriesCount(20) + seriesCount(5) + 5 + 1;
     const match = '{__name__=~"(http|v2|tcp|udp)_.*|sec_f|weird name_.*"}';
-    const vmAll = await exportAll(vmURL, match, want);
+    const vmAll = await exportUntil(vmURL, match, want);
     assert.equal(vmAll.length, want, "VictoriaMetrics stored every series");
-    const tmAll = await exportAll(tm.url, match, want);
+    const tmAll = await exportUntil(tm.url, match, want);
     assert.deepEqual(tmAll, vmAll);
     const r = await fetch(tm.url + "/query", { method: "POST", body: "q=CREATE+DATABASE+%22telegraf%22", headers: { "Content-Type": "application/x-www-form-urlencoded" } });
     assert.equal(r.status, 200);
@@ -134,7 +94,7 @@ test("InfluxDB HTTP: bad lines get 400 naming them while the valid lines are sto
     const msg = await r.text();
     assert.match(msg, /^2 of 4 lines are invalid and were skipped; the valid lines were stored: line 2: cannot parse InfluxDB line "broken": cannot find Whitespace I in "broken"; line 4: cannot parse InfluxDB line "m3 v=1 12x": cannot parse timestamp "12x": /);
     const sec = Math.floor(ts / 1000) * 1000;
-    const got = await exportAll(tm.url, '{__name__=~"m.*"}', 3);
+    const got = await exportUntil(tm.url, '{__name__=~"m.*"}', 3);
     assert.deepEqual(got, [
       `{"__name__":"m","database":"mydb","env":"test","host":"a"} [1] [${sec}]`,
       `{"__name__":"m2.a","database":"mydb","env":"test"} [1] [${sec}]`,
@@ -158,7 +118,7 @@ test("InfluxDB HTTP: bad lines get 400 naming them while the valid lines are sto
     // TCP: a bad line is logged and skipped, the connection goes on; an HTTP request sent there is explained.
     await sendTCP(tcpPort, `tcp1 v=1 ${ts}\nbad\ntcp2 v=2 ${ts}\n`);
     await sendTCP(tcpPort, "POST /write HTTP/1.1\r\nHost: x\r\n\r\n");
-    assert.equal((await exportAll(tm.url, '{__name__=~"tcp.*"}', 2)).length, 2);
+    assert.equal((await exportUntil(tm.url, '{__name__=~"tcp.*"}', 2)).length, 2);
     const metrics = await (await tm.get("/metrics")).text();
     assert.equal(metricValue(metrics, `vm_rows_inserted_total{type="influx"}`), 6);
     // broken, m3, bad, and the two header lines of the HTTP request sent over TCP.

@@ -5,50 +5,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import * as dgram from "node:dgram";
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as zlib from "node:zlib";
-import { metricValue, startServer, tempDir, which, freePort, normalizeExport as normalize } from "./harness.ts";
+import { metricValue, startServer, tempDir, which, freePort, listenerPort, sendTCP, sendUDP, exportUntil } from "./harness.ts";
 
 const vmBin = which("victoria-metrics");
 const skipVM = vmBin === undefined ? "victoria-metrics is not installed (apt-get install victoria-metrics; .ci/run installs it)" : false;
-
-
-async function listenerPort(stderr: () => string, re: RegExp): Promise<number> {
-  for (let i = 0; i < 100; i++) {
-    const m = re.exec(stderr());
-    if (m !== null) return Number(m[1]);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`no ${re} in the log:\n${stderr()}`);
-}
-
-async function sendTCP(port: number, text: string): Promise<void> {
-  const c = net.connect(port, "127.0.0.1");
-  c.resume();
-  await new Promise<void>((resolve, reject) => { c.once("error", reject); c.end(text, () => resolve()); });
-  await new Promise((r) => c.once("close", r));
-}
-
-async function sendUDP(port: number, text: string): Promise<void> {
-  const c = dgram.createSocket("udp4");
-  await new Promise<void>((resolve, reject) => c.send(text, port, "127.0.0.1", (e) => (e ? reject(e) : resolve())));
-  c.close();
-}
-
-
-async function exportAll(base: string, match: string, want: number): Promise<string[]> {
-  let got: string[] = [];
-  // Generous under load: the machine running the tests may be busy.
-  for (const end = Date.now() + 15_000; Date.now() < end;) {
-    await fetch(base + "/internal/force_flush");
-    got = normalize(await (await fetch(base + "/api/v1/export?match[]=" + encodeURIComponent(match))).text());
-    if (got.length >= want) return got;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return got;
-}
 
 const T0 = Math.floor(Date.now() / 1000) - 3600;
 
@@ -103,9 +66,9 @@ test("OpenTSDB telnet and HTTP data export the same from Tidemark and VictoriaMe
     // tcp: 6 cpu + sp + notags; udp: 5 cpu + sp + notags; switch and own: 2 http + str each; single.
     // UDP is processed asynchronously, so wait for all.
     const want = 8 + 7 + 3 + 3 + 1;
-    const vmAll = await exportAll(vmURL, match, want);
+    const vmAll = await exportUntil(vmURL, match, want);
     assert.equal(vmAll.length, want, "VictoriaMetrics stored every series");
-    const tmAll = await exportAll(tm.url, match, want);
+    const tmAll = await exportUntil(tm.url, match, want);
     assert.deepEqual(tmAll, vmAll);
   } finally {
     vm.kill("SIGTERM");
@@ -138,7 +101,7 @@ test("OpenTSDB: bad lines and data points are counted and skipped, HTTP answers 
     assert.equal(r.status, 400);
     assert.equal(await r.text(), `unexpected path requested on HTTP OpenTSDB server: "/api/query"\n`);
     const t = T0 * 1000;
-    assert.deepEqual(await exportAll(tm.url, '{__name__=~"a|b|c"}', 3), [
+    assert.deepEqual(await exportUntil(tm.url, '{__name__=~"a|b|c"}', 3), [
       `{"__name__":"a","k":"v"} [1] [${t}]`,
       `{"__name__":"b"} [2] [${t}]`,
       `{"__name__":"c","src":"http"} [3] [${t}]`,
