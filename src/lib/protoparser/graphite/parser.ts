@@ -3,7 +3,7 @@
 // See README.md beside this file for the rules and the departures.
 import { counter } from "../../metrics/index.ts";
 import { parseFloat } from "../influx/index.ts";
-import { goQuote, startEndString } from "../util/index.ts";
+import { goQuote, startEndString, forEachLine } from "../util/index.ts";
 import type { ImportRows, Label } from "../vmimport/index.ts";
 
 const invalidLines = counter(`vm_rows_invalid_total{type="graphite"}`);
@@ -177,26 +177,16 @@ export function parseLines(
   opts: GraphiteOptions,
   onError: (lineNumber: number, msg: string) => void,
 ): number {
-  const n = text.length;
-  let start = 0;
-  let lineNumber = firstLineNumber;
   let valid = 0;
-  for (;;) {
-    let nl = text.indexOf("\n", start);
-    if (nl < 0) nl = n;
-    if (nl > start) {
-      const line = text.slice(start, nl);
-      const before = rows.lines;
-      const err = parseLine(rows, line, opts);
-      if (err !== null) {
-        invalidLines.inc();
-        onError(lineNumber, `cannot unmarshal Graphite line ${goQuote(startEndString(line, QUOTED_LINE_HALF))}: ${err}`);
-      } else if (rows.lines > before) {
-        valid++;
-      }
+  forEachLine(text, firstLineNumber, (line, lineNumber) => {
+    const before = rows.lines;
+    const err = parseLine(rows, line, opts);
+    if (err !== null) {
+      invalidLines.inc();
+      onError(lineNumber, `cannot unmarshal Graphite line ${goQuote(startEndString(line, QUOTED_LINE_HALF))}: ${err}`);
+    } else if (rows.lines > before) {
+      valid++;
     }
-    if (nl >= n) return valid;
-    start = nl + 1;
-    lineNumber++;
-  }
+  });
+  return valid;
 }
