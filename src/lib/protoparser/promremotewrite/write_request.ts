@@ -8,9 +8,10 @@
 //   message Label { string name = 1; string value = 2; }
 //   message Sample { double value = 1; int64 timestamp = 2; }
 
-import { FieldReader, ProtoError, WIRE_I64, decodeString, latin1Key } from "../../protobuf/index.ts";
+import { FieldReader, ProtoError, decodeString, latin1Key } from "../../protobuf/index.ts";
 import { LabelsCache } from "./labels_cache.ts";
 import { NativeHistogram, appendNativeHistogram } from "./native_histogram.ts";
+import { readSample } from "./sample.ts";
 import type { Label, WriteRows } from "./write_rows.ts";
 
 const top = new FieldReader();
@@ -77,34 +78,11 @@ function parseTimeSeries(buf: Uint8Array, start: number, end: number, rows: Writ
         nLabels++;
         break;
       }
-      case 2: {
+      case 2:
         r.message();
-        if (s >= rows.values.length) {
-          rows.samples = s;
-          rows.growSamples(s + 1);
-        }
-        const sr = inner.reset(buf, r.dataStart, r.dataEnd);
-        let ts = 0;
-        let hasValue = false;
-        while (sr.next()) {
-          if (sr.fieldNum === 1) {
-            if (sr.wireType !== WIRE_I64) sr.double(); // throws the wire type error
-            // Copy the float64 bits as they are: a staleness marker must stay one.
-            const vb = rows.valueBytes;
-            const o = s * 8;
-            const p = sr.dataStart;
-            vb[o] = buf[p]!; vb[o + 1] = buf[p + 1]!; vb[o + 2] = buf[p + 2]!; vb[o + 3] = buf[p + 3]!;
-            vb[o + 4] = buf[p + 4]!; vb[o + 5] = buf[p + 5]!; vb[o + 6] = buf[p + 6]!; vb[o + 7] = buf[p + 7]!;
-            hasValue = true;
-          } else if (sr.fieldNum === 2) {
-            ts = sr.int64();
-          }
-        }
-        if (!hasValue) rows.values[s] = 0;
-        rows.timestamps[s] = ts;
+        readSample(rows, s, buf, r.dataStart, r.dataEnd, inner);
         s++;
         break;
-      }
       case 3:
         r.message();
         rows.exemplars++;

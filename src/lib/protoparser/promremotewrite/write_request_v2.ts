@@ -8,8 +8,9 @@
 //                        Metadata metadata = 5; }
 //   message Sample { double value = 1; int64 timestamp = 2; int64 start_timestamp = 3; }
 
-import { FieldReader, ProtoError, WIRE_I64, decodeString } from "../../protobuf/index.ts";
+import { FieldReader, ProtoError, decodeString } from "../../protobuf/index.ts";
 import { NativeHistogram, appendNativeHistogram } from "./native_histogram.ts";
+import { readSample } from "./sample.ts";
 import type { Label, WriteRows } from "./write_rows.ts";
 
 const top = new FieldReader();
@@ -80,32 +81,11 @@ function parseTimeSeries(buf: Uint8Array, start: number, end: number, rows: Writ
       case 1:
         r.forEachVarint(pushRef);
         break;
-      case 2: {
+      case 2:
         r.message();
-        if (s >= rows.values.length) {
-          rows.samples = s;
-          rows.growSamples(s + 1);
-        }
-        const sr = inner.reset(buf, r.dataStart, r.dataEnd);
-        let ts = 0;
-        let hasValue = false;
-        while (sr.next()) {
-          if (sr.fieldNum === 1) {
-            if (sr.wireType !== WIRE_I64) sr.double(); // throws the wire type error
-            const vb = rows.valueBytes;
-            const o = s * 8;
-            const p = sr.dataStart;
-            for (let k = 0; k < 8; k++) vb[o + k] = buf[p + k]!;
-            hasValue = true;
-          } else if (sr.fieldNum === 2) {
-            ts = sr.int64();
-          }
-        }
-        if (!hasValue) rows.values[s] = 0;
-        rows.timestamps[s] = ts;
+        readSample(rows, s, buf, r.dataStart, r.dataEnd, inner);
         s++;
         break;
-      }
       case 3:
         r.message();
         if (histRanges.length < 2 * nHist + 2) histRanges.push(0, 0);
