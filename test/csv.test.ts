@@ -3,16 +3,14 @@
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import * as zlib from "node:zlib";
-import { freePort, metricValue, normalizeExport, startServer, tempDir, which, type Server } from "./harness.ts";
+import { metricValue, normalizeExport, startServer, tempDir, type Server, startVictoriaMetrics, vmSkip, type VictoriaMetrics } from "./harness.ts";
 
-const vmBin = which("victoria-metrics");
-const skipVM = vmBin === undefined ? "victoria-metrics is not installed (apt-get install victoria-metrics; .ci/run installs it)" : false;
+const skipVM = vmSkip;
 
 let tm: Server;
-let vm: ChildProcess | undefined;
+let vm: VictoriaMetrics | undefined;
 let vmURL = "";
 const dirs: string[] = [];
 // Whole seconds, an hour ago, so that every time format can express them.
@@ -22,27 +20,16 @@ before(async () => {
   const d = tempDir();
   dirs.push(d);
   const starting = startServer([`-storageDataPath=${d}`, "-retentionPeriod=1y"]);
-  if (vmBin !== undefined) {
-    const vd = tempDir("vm-data-");
-    dirs.push(vd);
-    const port = await freePort();
-    vm = spawn(vmBin, [`-httpListenAddr=127.0.0.1:${port}`, `-storageDataPath=${vd}`, "-retentionPeriod=1y"], { stdio: "ignore" });
-    vmURL = `http://127.0.0.1:${port}`;
-    for (let i = 0; i < 100; i++) {
-      try { if ((await fetch(vmURL + "/health")).status === 200) break; } catch { /* starting */ }
-      await new Promise((r) => setTimeout(r, 100));
-    }
+  if (vmSkip === false) {
+    vm = await startVictoriaMetrics();
+    vmURL = vm.url;
   }
   tm = await starting;
 });
 
 after(async () => {
   await tm?.stop();
-  if (vm !== undefined) {
-    const exited = new Promise((r) => vm!.once("exit", r));
-    vm.kill("SIGTERM");
-    await exited;
-  }
+  await vm?.stop();
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 

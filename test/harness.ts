@@ -187,3 +187,39 @@ export async function exportUntil(base: string, match: string, want: number): Pr
   }
   return got;
 }
+
+/** vmSkip is the skip reason of tests that need the real VictoriaMetrics, or false when it is installed. */
+export const vmSkip: string | false = which("victoria-metrics") === undefined
+  ? "victoria-metrics is not installed (apt-get install victoria-metrics; .ci/run installs it)"
+  : false;
+
+/** VictoriaMetrics is a running real VictoriaMetrics process with a fresh data dir. */
+export interface VictoriaMetrics { url: string; port: number; stop(): Promise<void> }
+
+/**
+ * startVictoriaMetrics starts the installed victoria-metrics binary on a free
+ * port with a fresh data dir (-retentionPeriod=1y plus args) and waits until
+ * /health answers; stop() kills it by PID and removes the data dir.
+ */
+export async function startVictoriaMetrics(args: string[] = []): Promise<VictoriaMetrics> {
+  const bin = which("victoria-metrics");
+  if (bin === undefined) throw new Error("victoria-metrics is not installed");
+  const dir = tempDir("vm-data-");
+  const port = await freePort();
+  const proc = spawn(bin, [`-httpListenAddr=127.0.0.1:${port}`, `-storageDataPath=${dir}`, "-retentionPeriod=1y", ...args], { stdio: "ignore" });
+  const exited = new Promise((r) => proc.once("exit", r));
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try { if ((await fetch(url + "/health")).status === 200) break; } catch { /* starting */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    port,
+    async stop() {
+      if (proc.exitCode === null) proc.kill("SIGTERM");
+      await exited;
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -4,12 +4,8 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import * as fs from "node:fs";
-import { startServer, tempDir, which, freePort, normalizeExport as normalize } from "./harness.ts";
-
-const vmBin = which("victoria-metrics");
-const skip = vmBin === undefined ? "victoria-metrics is not installed (apt-get install victoria-metrics; .ci/run installs it)" : false;
+import { startServer, startVictoriaMetrics, tempDir, vmSkip as skip, normalizeExport as normalize } from "./harness.ts";
 
 
 /** assertSameLines compares normalized exports and reports the first difference briefly. */
@@ -26,18 +22,11 @@ function assertSameLines(got: string[], want: string[], msg: string): void {
 
 
 test("VictoriaMetrics 1.79.5 export -> Tidemark import -> export is unchanged", { skip }, async () => {
-  const vmDir = tempDir("vm-data-");
   const tmDir = tempDir();
-  const port = await freePort();
-  const vm = spawn(vmBin!, [`-httpListenAddr=127.0.0.1:${port}`, `-storageDataPath=${vmDir}`, "-retentionPeriod=1y"], { stdio: "ignore" });
-  const vmExited = new Promise((r) => vm.once("exit", r));
-  const vmURL = `http://127.0.0.1:${port}`;
+  const vm = await startVictoriaMetrics();
+  const vmURL = vm.url;
   const tm = await startServer([`-storageDataPath=${tmDir}`, "-retentionPeriod=1y"]);
   try {
-    for (let i = 0; i < 100; i++) {
-      try { if ((await fetch(vmURL + "/health")).status === 200) break; } catch { /* starting */ }
-      await new Promise((r) => setTimeout(r, 100));
-    }
     // Awkward values: decimals, big and small magnitudes, negative, integers above 2^53, specials VM can export.
     const now = Date.now() - 3_600_000;
     const values = [0, 1, -1, 0.1, 1.5e-7, 123456789.123, 1e21, 9007199254740993, -2.5e-300, 3.14159, 42, 1e6, 0.000001];
@@ -88,27 +77,18 @@ test("VictoriaMetrics 1.79.5 export -> Tidemark import -> export is unchanged", 
       assert.deepEqual(g, w, `series ${i} keeps its exact values`);
     }
   } finally {
-    vm.kill("SIGTERM");
     await tm.stop();
-    await vmExited;
-    fs.rmSync(vmDir, { recursive: true, force: true });
+    await vm.stop();
     fs.rmSync(tmDir, { recursive: true, force: true });
   }
 });
 
 test("/api/v1/series, /api/v1/labels and /api/v1/label/NAME/values answer like VictoriaMetrics 1.79.5", { skip }, async () => {
-  const vmDir = tempDir("vm-data-");
   const tmDir = tempDir();
-  const port = await freePort();
-  const vm = spawn(vmBin!, [`-httpListenAddr=127.0.0.1:${port}`, `-storageDataPath=${vmDir}`, "-retentionPeriod=1y"], { stdio: "ignore" });
-  const vmExited = new Promise((r) => vm.once("exit", r));
-  const vmURL = `http://127.0.0.1:${port}`;
+  const vm = await startVictoriaMetrics();
+  const vmURL = vm.url;
   const tm = await startServer([`-storageDataPath=${tmDir}`, "-retentionPeriod=1y"]);
   try {
-    for (let i = 0; i < 100; i++) {
-      try { if ((await fetch(vmURL + "/health")).status === 200) break; } catch { /* starting */ }
-      await new Promise((r) => setTimeout(r, 100));
-    }
     const now = Date.now();
     const lines: string[] = [];
     for (let s = 0; s < 30; s++) {
@@ -158,10 +138,8 @@ test("/api/v1/series, /api/v1/labels and /api/v1/label/NAME/values answer like V
       assert.deepEqual(canon(await b.json()), canon(await a.json()), q);
     }
   } finally {
-    vm.kill("SIGTERM");
     await tm.stop();
-    await vmExited;
-    fs.rmSync(vmDir, { recursive: true, force: true });
+    await vm.stop();
     fs.rmSync(tmDir, { recursive: true, force: true });
   }
 });
