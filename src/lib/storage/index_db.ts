@@ -374,11 +374,9 @@ export class IndexDB {
   /** searchLabelNames returns label names of series matching filters in [minT, maxT] (all series when filters are empty). */
   searchLabelNames(filters: readonly TagFilter[], minT: number, maxT: number, maxSeries: number): string[] {
     const names = new Set<string>();
-    for (const id of this.idsOrAll(filters, minT, maxT, maxSeries)) {
-      const key = this.metricNameKey(id);
-      if (key === undefined) continue;
-      for (const [k] of unmarshalMetricName(key)) names.add(k);
-    }
+    this.forEachSeriesLabels(this.idsOrAll(filters, minT, maxT, maxSeries), (labels) => {
+      for (const [k] of labels) names.add(k);
+    });
     return [...names].sort();
   }
 
@@ -409,12 +407,23 @@ export class IndexDB {
       }
       return [...values].sort();
     }
-    for (const id of this.idsOrAll(filters, minT, maxT, maxSeries)) {
-      const key = this.metricNameKey(id);
-      if (key === undefined) continue;
-      for (const [k, v] of unmarshalMetricName(key)) if (k === name) values.add(v);
-    }
+    this.forEachSeriesLabels(this.idsOrAll(filters, minT, maxT, maxSeries), (labels) => {
+      for (const [k, v] of labels) if (k === name) values.add(v);
+    });
     return [...values].sort();
+  }
+
+  // forEachSeriesLabels calls fn with the labels of each of ids, through one table search.
+  private forEachSeriesLabels(ids: Iterable<number>, fn: (labels: Label[]) => void): void {
+    const s = this.table.search();
+    try {
+      for (const id of ids) {
+        const key = this.metricNameKey(id, s);
+        if (key !== undefined) fn(unmarshalMetricName(key));
+      }
+    } finally {
+      s.close();
+    }
   }
 
   private idsOrAll(filters: readonly TagFilter[], minT: number, maxT: number, maxSeries: number): Set<number> {
