@@ -38,7 +38,7 @@ function lineFilter(op: string, values: readonly string[]): string {
 }
 
 function labelFilter(f: LabelFilter): string {
-  if (f.kind === "and" || f.kind === "or") return `(${labelFilter(f.left)} ${f.kind} ${labelFilter(f.right)})`;
+  if (f.kind !== "cmp") return `(${labelFilter(f.left)} ${f.kind} ${labelFilter(f.right)})`;
   const field = quoteField(f.name);
   if (f.valueKind === "string") {
     switch (f.op) {
