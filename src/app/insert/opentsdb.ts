@@ -16,6 +16,7 @@ import { parseBody } from "../../lib/protoparser/opentsdbhttp/index.ts";
 import { ImportRows } from "../../lib/protoparser/vmimport/index.ts";
 import type { Storage } from "../../lib/storage/index.ts";
 import { extraLabels } from "./common.ts";
+import { limitInserts } from "./concurrency_limiter.ts";
 
 const opentsdbListenAddr = flags.string("opentsdbListenAddr", "",
   "TCP and UDP address to listen for OpenTSDB metrics. Telnet put messages and HTTP /api/put messages are simultaneously served on TCP port. " +
@@ -107,12 +108,12 @@ export async function start(storage: Storage): Promise<{ port: number; httpPort:
       maxLineLen: MAX_LINE_LEN,
       onLines: (data, conn) => insertLines(storage, rows, data, conn),
       // 'p' starts a telnet `put`; anything else is taken for HTTP.
-      http: { server: new ConnHttpServer("opentsdbhttp", (req, res) => handlePut(req, res, storage)), linesFirstByte: 0x70 },
+      http: { server: new ConnHttpServer("opentsdbhttp", limitInserts((req, res) => handlePut(req, res, storage))), linesFirstByte: 0x70 },
     });
     ports.port = telnet.tcp.port;
   }
   if (opentsdbHTTPListenAddr.value !== "") {
-    const s = new ConnHttpServer("opentsdbhttp", (req, res) => handlePut(req, res, storage));
+    const s = new ConnHttpServer("opentsdbhttp", limitInserts((req, res) => handlePut(req, res, storage)));
     try {
       ports.httpPort = await s.listen(opentsdbHTTPListenAddr.value);
     } catch (e) {

@@ -24,7 +24,8 @@ export async function init(): Promise<number> {
   select.registerRoutes(router, storage);
   storageRole.registerRoutes(router);
   // The TCP/UDP listeners (-graphiteListenAddr, -influxListenAddr, -opentsdbListenAddr, -opentsdbHTTPListenAddr).
-  await Promise.all([insert.startGraphiteListeners(storage), insert.startInfluxListeners(storage), insert.startOpentsdbListeners(storage)]);
+  const ingestStorage = insert.relabelingStorage(storage); // relabels every batch (-relabelConfig)
+  await Promise.all([insert.startGraphiteListeners(ingestStorage), insert.startInfluxListeners(ingestStorage), insert.startOpentsdbListeners(ingestStorage)]);
   // /health and /metrics are the HTTP server's built-in routes.
   server = await HttpServer.start({ listenAddr: httpListenAddr.value, name: "tidemark", handler: router.handle });
   gauge(`vm_app_start_timestamp`, () => Math.floor(t0 / 1000));
