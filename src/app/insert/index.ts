@@ -10,6 +10,7 @@ import { registerRoutes as registerOpenTelemetryRoutes } from "./opentelemetry.t
 import { registerRoutes as registerCSVImportRoutes } from "./csvimport.ts";
 import { registerRoutes as registerDatadogRoutes } from "./datadog.ts";
 import { registerRoutes as registerNewRelicRoutes } from "./newrelic.ts";
+import { registerRoutes as registerNativeImportRoutes } from "./native.ts";
 import { limitedRouter } from "./concurrency_limiter.ts";
 import { registerReloadRoutes, relabelingStorage } from "./relabel.ts";
 export { relabelingStorage } from "./relabel.ts";
@@ -33,4 +34,5 @@ export function registerRoutes(router: Router, storage: Storage): void {
   registerCSVImportRoutes(router, storage);
   registerDatadogRoutes(router, storage);
   registerNewRelicRoutes(router, storage);
+  registerNativeImportRoutes(router, storage);
 }

@@ -4,6 +4,7 @@ import { HttpError, type Router } from "../../lib/httpserver/index.ts";
 import type { Storage } from "../../lib/storage/index.ts";
 import { handleExport } from "./export.ts";
 import { handleExportCSV } from "./export_csv.ts";
+import { handleExportNative } from "./export_native.ts";
 import { handleLabelValues, handleLabels, handleSeries, handleTSDBStatus } from "./prometheus_api.ts";
 import { handleActiveQueries, handleBuildInfo, handleExpandWithExprs, handlePrettifyQuery, handleQuery, handleQueryRange, handleTopQueries } from "./query_api.ts";
 
@@ -14,6 +15,9 @@ export function registerRoutes(router: Router, storage: Storage): void {
   }
   for (const p of ["/api/v1/export/csv", "/prometheus/api/v1/export/csv"]) {
     router.add(p, (req, res) => handleExportCSV(req, res, storage), { metricPath: "/api/v1/export/csv" });
+  }
+  for (const p of ["/api/v1/export/native", "/prometheus/api/v1/export/native"]) {
+    router.add(p, (req, res) => handleExportNative(req, res, storage), { metricPath: "/api/v1/export/native" });
   }
   for (const prefix of ["", "/prometheus"]) {
     router.add(prefix + "/api/v1/query", (req, res) => handleQuery(req, res, storage), { metricPath: "/api/v1/query" });
