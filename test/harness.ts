@@ -69,7 +69,7 @@ export async function startServer(args: string[], opts: { timeoutMs?: number } =
   const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
   while (Date.now() < deadline) {
     if (s.exitCode !== undefined) throw new Error(`tidemark exited with code ${s.exitCode} before serving:\n${s.stderr}`);
-    const m = /\(port (\d+)\)/.exec(s.stderr);
+    const m = /serving HTTP on \S+ \(port (\d+)\)/.exec(s.stderr);
     if (m !== null) {
       s.port = Number(m[1]);
       s.url = `http://127.0.0.1:${s.port}`;

@@ -6,6 +6,7 @@ import { HttpServer, Router } from "../../lib/httpserver/index.ts";
 import { info } from "../../lib/logger/index.ts";
 import { gauge } from "../../lib/metrics/index.ts";
 import * as insert from "../insert/index.ts";
+import * as logs from "../logs/index.ts";
 import * as select from "../select/index.ts";
 import * as storageRole from "../storage/index.ts";
 import { registerProcessMetrics } from "./process_metrics.ts";
@@ -19,13 +20,17 @@ export async function init(): Promise<number> {
   const t0 = Date.now();
   const storage = await storageRole.init();
   registerProcessMetrics();
+  const logStorage = await logs.init(storageRole.dataPath(), storageRole.futureRetentionMs());
+  storageRole.addMaintenanceHooks({ forceFlush: () => logStorage.forceFlush(), forceMerge: (prefix) => logStorage.forceMerge(prefix) });
   const router = new Router();
   insert.registerRoutes(router, storage);
   select.registerRoutes(router, storage);
   storageRole.registerRoutes(router);
+  logs.registerRoutes(router);
   // The TCP/UDP listeners (-graphiteListenAddr, -influxListenAddr, -opentsdbListenAddr, -opentsdbHTTPListenAddr).
   const ingestStorage = insert.relabelingStorage(storage); // relabels every batch (-relabelConfig)
   await Promise.all([insert.startGraphiteListeners(ingestStorage), insert.startInfluxListeners(ingestStorage), insert.startOpentsdbListeners(ingestStorage)]);
+  await logs.start(router);
   // /health and /metrics are the HTTP server's built-in routes.
   server = await HttpServer.start({ listenAddr: httpListenAddr.value, name: "tidemark", handler: router.handle });
   gauge(`vm_app_start_timestamp`, () => Math.floor(t0 / 1000));
@@ -38,5 +43,5 @@ export async function stop(): Promise<void> {
   if (server !== undefined) await server.stop();
   server = undefined;
   await Promise.all([insert.stopGraphiteListeners(), insert.stopInfluxListeners(), insert.stopOpentsdbListeners()]);
-  await storageRole.stop();
+  await Promise.all([logs.stop(), storageRole.stop()]);
 }

@@ -47,6 +47,30 @@ export async function init(): Promise<Storage> {
   return storage;
 }
 
+/** dataPath is -storageDataPath. */
+export function dataPath(): string {
+  return storageDataPath.value;
+}
+
+/** futureRetentionMs is -futureRetention in milliseconds. */
+export function futureRetentionMs(): number {
+  return futureRetention.value;
+}
+
+/** MaintenanceHooks let other storages (the log storage) follow /internal/force_flush and /internal/force_merge. */
+export interface MaintenanceHooks {
+  forceFlush(): Promise<void>;
+  /** forceMerge gets the partition_prefix arg; it is not called for prefixes of the metrics' YYYY_MM form. */
+  forceMerge(prefix: string): Promise<void>;
+}
+
+const hooks: MaintenanceHooks[] = [];
+
+/** addMaintenanceHooks registers h for the maintenance endpoints. */
+export function addMaintenanceHooks(h: MaintenanceHooks): void {
+  hooks.push(h);
+}
+
 export function get(): Storage {
   if (storage === undefined) throw new Error("BUG: storage is not initialized");
   return storage;
@@ -104,16 +128,20 @@ function checkKey(req: Request, key: string, flagName: string): void {
 
 /** registerRoutes adds the storage role's paths to router. */
 export function registerRoutes(router: Router): void {
-  router.add("/internal/force_flush", (req, res) => {
+  router.add("/internal/force_flush", async (req, res) => {
     checkKey(req, forceFlushAuthKey.value, "forceFlushAuthKey");
     get().forceFlush();
+    for (const h of hooks) await h.forceFlush();
     sendText(res, 200, "");
   });
   router.add("/internal/force_merge", async (req, res) => {
     checkKey(req, forceMergeAuthKey.value, "forceMergeAuthKey");
     const prefix = req.query.get("partition_prefix") ?? "";
-    if (prefix !== "" && !/^\d{1,4}(_\d{0,2})?$/.test(prefix)) throw new HttpError(400, `invalid partition_prefix=${JSON.stringify(prefix)}: want a prefix of YYYY_MM`);
-    await get().forceMerge(prefix);
+    // YYYY_MM prefixes name metric partitions; YYYYMMDD ones (VictoriaLogs' daily partitions) name log partitions only.
+    const logsOnly = /^\d{5,8}$/.test(prefix);
+    if (prefix !== "" && !logsOnly && !/^\d{1,4}(_\d{0,2})?$/.test(prefix)) throw new HttpError(400, `invalid partition_prefix=${JSON.stringify(prefix)}: want a prefix of YYYY_MM (metrics) or YYYYMMDD (logs)`);
+    if (!logsOnly) await get().forceMerge(prefix);
+    if (!prefix.includes("_")) for (const h of hooks) await h.forceMerge(prefix);
     sendText(res, 200, "");
   });
   router.add("/snapshot/create", (req, res) => {
