@@ -26,7 +26,8 @@ import type { LogBlock, LogIngester, LogRowsBatch, LogSearcher, SearchOptions, S
 import { LogWal, listWalSegments, replayWalSegment, sealWalRecord, walRecordHeaderSize } from "./wal.ts";
 import { partNameOf } from "./worker.ts";
 
-const rowsIngested = counter("vl_rows_ingested_total");
+// Per protocol, the ingestion handlers count vl_rows_ingested_total{type=...} as VictoriaLogs does; this is what the storage kept.
+const rowsIngested = counter("vl_storage_rows_added_total");
 const streamsCreated = counter("vl_streams_created_total");
 const rowsDroppedTooOld = counter(`vl_rows_dropped_total{reason="too_old"}`);
 const rowsDroppedTooNew = counter(`vl_rows_dropped_total{reason="too_new"}`);
