@@ -2,3 +2,4 @@ export { Storage, isValidSnapshotName, SeriesLimitError, type TSDBStatus, type S
 export { parseSeriesSelector, type TagFilter } from "./tag_filters.ts";
 export { canonicalLabels, marshalMetricName, unmarshalMetricName, type Label } from "./metric_name.ts";
 export { deduplicateSamples } from "./dedup.ts";
+export { blockPayloadCache, BlockPayloadCache } from "./block_payload_cache.ts";

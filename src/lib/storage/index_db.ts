@@ -26,6 +26,8 @@ const NS_DATE = 5;
 const NS_DATE_TAG = 6;
 
 const DAY_MS = 86_400_000;
+/** resolvedCacheMaxBytes bounds the cache of metricID -> (TSID, name) (estimated bytes). */
+const resolvedCacheMaxBytes = 128 << 20;
 /** perDayIndexMaxDays: longer ranges use the global index. */
 export const perDayIndexMaxDays = 40;
 
@@ -127,6 +129,11 @@ export class IndexDB {
   private maxMetricID = 0;
   /** deleted metricIDs (kept in memory: deletions are rare) */
   readonly deleted = new Set<number>();
+  // metricID -> (TSID, name key) of recently searched series, in two
+  // generations: the older one is dropped when the newer one is full.
+  private resolvedCurr = new Map<number, { tsid: number; key: string }>();
+  private resolvedPrev = new Map<number, { tsid: number; key: string }>();
+  private resolvedBytes = 0;
   /** fingerprints of every registered series name */
   readonly series = new SeriesSet();
   seriesCreated = 0;
@@ -324,7 +331,7 @@ export class IndexDB {
   private filterByNames(s: TableSearch, ids: Set<number>, f: CompiledFilter): Set<number> {
     const out = new Set<number>();
     for (const id of ids) {
-      const key = this.metricNameKey(id, s);
+      const key = this.resolvedCurr.get(id)?.key ?? this.resolvedPrev.get(id)?.key ?? this.metricNameKey(id, s);
       if (key === undefined) continue;
       let v = "";
       for (const [k, val] of unmarshalMetricName(key)) if (k === f.f.label) { v = val; break; }
@@ -374,6 +381,16 @@ export class IndexDB {
   /** searchLabelNames returns label names of series matching filters in [minT, maxT] (all series when filters are empty). */
   searchLabelNames(filters: readonly TagFilter[], minT: number, maxT: number, maxSeries: number): string[] {
     const names = new Set<string>();
+    if (filters.length === 0) {
+      // Read the names off the label index, jumping from one name to the next.
+      const s = this.table.search();
+      try {
+        for (const scope of this.labelScopes(minT, maxT)) this.skipScan(s, scope, (name) => names.add(name));
+      } finally {
+        s.close();
+      }
+      return [...names].sort();
+    }
     this.forEachSeriesLabels(this.idsOrAll(filters, minT, maxT, maxSeries), (labels) => {
       for (const [k] of labels) names.add(k);
     });
@@ -384,24 +401,10 @@ export class IndexDB {
   searchLabelValues(name: string, filters: readonly TagFilter[], minT: number, maxT: number, maxSeries: number): string[] {
     const values = new Set<string>();
     if (filters.length === 0) {
-      // Scan the label index directly.
-      const d1 = dateOf(Math.max(0, minT));
-      const d2 = dateOf(Math.max(0, maxT));
+      // Read the values off the label index, jumping from one value to the next.
       const s = this.table.search();
       try {
-        const prefixes: Uint8Array[] = [];
-        if (d2 - d1 + 1 <= perDayIndexMaxDays) for (let d = d1; d <= d2; d++) prefixes.push(concat([NS_DATE_TAG], dateBytes(d), enc.encode(esc(name)), [1]));
-        else prefixes.push(concat([NS_TAG], enc.encode(esc(name)), [1]));
-        for (const p of prefixes) {
-          s.seek(p);
-          while (s.nextItem() && startsWith(s.item, p)) {
-            const it = s.item;
-            const vEnd = it.length - 5;
-            if (vEnd < p.length || it[vEnd] !== 1) continue;
-            if (this.deleted.size > 0 && this.deleted.has(u32(it, vEnd + 1))) continue;
-            values.add(unesc(dec.decode(it.subarray(p.length, vEnd))));
-          }
-        }
+        for (const scope of this.labelScopes(minT, maxT)) this.skipScan(s, concat(scope, enc.encode(esc(name)), [1]), (v) => values.add(v));
       } finally {
         s.close();
       }
@@ -413,12 +416,45 @@ export class IndexDB {
     return [...values].sort();
   }
 
+  // labelScopes returns the label index prefixes covering [minT, maxT]: one
+  // per day, or the global index for long ranges.
+  private labelScopes(minT: number, maxT: number): Uint8Array[] {
+    const d1 = dateOf(Math.max(0, minT));
+    const d2 = dateOf(Math.max(0, maxT));
+    if (d2 - d1 + 1 > perDayIndexMaxDays) return [Uint8Array.of(NS_TAG)];
+    const out: Uint8Array[] = [];
+    for (let d = d1; d <= d2; d++) out.push(concat([NS_DATE_TAG], dateBytes(d)));
+    return out;
+  }
+
+  // skipScan calls fn with each distinct string that follows prefix in label
+  // index items (prefix · string 0x01 ...) held by at least one live series.
+  // After one item of a string it seeks past all of them (string · 0x02),
+  // so the cost grows with the number of strings, not of series.
+  private skipScan(s: TableSearch, prefix: Uint8Array, fn: (v: string) => void): void {
+    s.seek(prefix);
+    while (s.nextItem()) {
+      const it = s.item;
+      if (!startsWith(it, prefix)) return;
+      let e = prefix.length;
+      while (e < it.length && it[e] !== 1) e++;
+      if (e >= it.length) continue;
+      const vb = it.subarray(prefix.length, e);
+      if (this.deleted.size > 0 && this.deleted.has(u32(it, it.length - 4))) {
+        // This item's series is deleted: look at the next one of the same string.
+        continue;
+      }
+      fn(unesc(dec.decode(vb)));
+      s.seek(concat(prefix, vb, [2]));
+    }
+  }
+
   // forEachSeriesLabels calls fn with the labels of each of ids, through one table search.
   private forEachSeriesLabels(ids: Iterable<number>, fn: (labels: Label[]) => void): void {
     const s = this.table.search();
     try {
       for (const id of ids) {
-        const key = this.metricNameKey(id, s);
+        const key = this.resolvedCurr.get(id)?.key ?? this.resolvedPrev.get(id)?.key ?? this.metricNameKey(id, s);
         if (key !== undefined) fn(unmarshalMetricName(key));
       }
     } finally {
@@ -509,17 +545,33 @@ export class IndexDB {
   /** resolveSeries maps metricIDs to (TSID, labels), sorted by TSID. */
   resolveSeries(ids: Iterable<number>): { tsids: Float64Array; keys: string[] } {
     const pairs: { tsid: number; key: string }[] = [];
-    const s = this.table.search();
+    let s: TableSearch | undefined;
     try {
       for (const id of ids) {
-        const tsid = this.tsidOf(id, s);
-        if (tsid < 0) continue;
-        const key = this.metricNameKey(id, s);
-        if (key === undefined) continue;
-        pairs.push({ tsid, key });
+        // metricID -> (TSID, name) never changes: cache it, as VictoriaMetrics' metricName cache does.
+        let p = this.resolvedCurr.get(id);
+        if (p === undefined) {
+          p = this.resolvedPrev.get(id);
+          if (p === undefined) {
+            s ??= this.table.search();
+            const tsid = this.tsidOf(id, s);
+            if (tsid < 0) continue;
+            const key = this.metricNameKey(id, s);
+            if (key === undefined) continue;
+            p = { tsid, key };
+          }
+          this.resolvedCurr.set(id, p);
+          this.resolvedBytes += 64 + 2 * p.key.length;
+          if (this.resolvedBytes > resolvedCacheMaxBytes / 2) {
+            this.resolvedPrev = this.resolvedCurr;
+            this.resolvedCurr = new Map();
+            this.resolvedBytes = 0;
+          }
+        }
+        pairs.push(p);
       }
     } finally {
-      s.close();
+      s?.close();
     }
     pairs.sort((a, b) => a.tsid - b.tsid);
     return { tsids: Float64Array.from(pairs, (p) => p.tsid), keys: pairs.map((p) => p.key) };

@@ -21,7 +21,10 @@ export class MergeRunner {
 
   private ensureWorker(): Worker {
     if (this.worker !== undefined) return this.worker;
-    const w = new Worker(new URL("./merge_worker.ts", import.meta.url));
+    // A merge allocates few JavaScript objects (its data are typed arrays,
+    // outside the heap), so a small young generation is enough; the default
+    // one costs tens of MiB of RSS per isolate.
+    const w = new Worker(new URL("./merge_worker.ts", import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
     w.on("message", (r: MergeResult) => {
       const p = this.pending.get(r.id);
       if (p === undefined) return;

@@ -4,6 +4,9 @@
 import { PartWriter } from "./part_writer.ts";
 import type { Part, PartSink } from "./part.ts";
 
+/** MAX_RAW_ROWS: the storage turns raw rows into an in-memory part once this many are buffered. */
+export const MAX_RAW_ROWS = 1 << 19;
+
 export class RawRows {
   tsid = new Float64Array(1024);
   ts = new Float64Array(1024);
@@ -64,8 +67,10 @@ export class RawRows {
   reset(): void {
     this.n = 0;
     this.runs = 0;
-    if (this.runTSID.length > 1 << 18) { this.runTSID = new Float64Array(256); this.runStart = new Uint32Array(256); }
-    if (this.tsid.length > 1 << 21) {
+    // Keep the arrays for the next batch (regrowing them each time costs more
+    // than it saves), unless a huge batch made them larger than usual.
+    if (this.runTSID.length > 2 * MAX_RAW_ROWS) { this.runTSID = new Float64Array(256); this.runStart = new Uint32Array(256); }
+    if (this.tsid.length > 2 * MAX_RAW_ROWS) {
       this.tsid = new Float64Array(1024);
       this.ts = new Float64Array(1024);
       this.vals = new Float64Array(1024);
@@ -197,11 +202,18 @@ export function writeRawRowsPart(raw: RawRows, sink: PartSink): Part {
     const n = slotCount[s]!;
     if (scratchTs.length < n) { scratchTs = new Float64Array(n * 2); scratchVals = new Float64Array(n * 2); }
     let o = 0;
+    const rts = raw.ts, rvals = raw.vals;
     for (let r = r0; r !== -1; r = next[r]!) {
       const a = raw.runStart[r]!, b = runEnd(r);
-      scratchTs.set(raw.ts.subarray(a, b), o);
-      scratchVals.set(raw.vals.subarray(a, b), o);
-      o += b - a;
+      if (b - a <= 16) {
+        // Short runs (one sample per series per request, as remote write sends):
+        // a loop beats creating two subarrays per run.
+        for (let i = a; i < b; i++, o++) { scratchTs[o] = rts[i]!; scratchVals[o] = rvals[i]!; }
+      } else {
+        scratchTs.set(rts.subarray(a, b), o);
+        scratchVals.set(rvals.subarray(a, b), o);
+        o += b - a;
+      }
     }
     let inOrder = true;
     for (let i = 1; i < n; i++) if (scratchTs[i]! < scratchTs[i - 1]!) { inOrder = false; break; }

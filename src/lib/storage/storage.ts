@@ -16,9 +16,10 @@ import { lockDir, mustMkdirAll, mustRemoveAll, mustFsyncPath, mustWriteAtomic, d
 import { info, warn } from "../logger/index.ts";
 import { cacheDirname, dataDirname, indexdbDirname, snapshotsDirname, walDirname } from "./filenames.ts";
 import { IndexDB, dateOf, SeriesLimitError, type TSDBStatus } from "./index_db.ts";
-import { canonicalLabels, marshalMetricName, unmarshalMetricName, metricIDOf, type Label } from "./metric_name.ts";
+import { canonicalLabels, marshalMetricName, unmarshalMetricName, metricGroupOf, metricIDOf, type Label } from "./metric_name.ts";
 import { SeriesMerger } from "./series_merger.ts";
 import { isStaleNaN } from "../encoding/index.ts";
+import { MAX_RAW_ROWS } from "./raw_rows.ts";
 import { Table } from "./table.ts";
 import type { TagFilter } from "./tag_filters.ts";
 import { WalWriter, listSegments, replaySegment, type ReplayStats } from "./wal.ts";
@@ -74,11 +75,33 @@ export interface SeriesData {
 
 interface CacheEntry { tsid: number; date: number }
 
+interface KeyCacheEntry {
+  flat: string[];
+  canon: readonly Label[];
+  key: string;
+  entry: CacheEntry | undefined;
+  entryGen: number;
+}
+
 const SNAPSHOT_NAME_RE = /^[0-9]{14}-[0-9A-F]{8}$/;
 
 /** isValidSnapshotName reports whether name has the shape of a name the server makes. */
 export function isValidSnapshotName(name: string): boolean {
   return SNAPSHOT_NAME_RE.test(name);
+}
+
+/** RAW_KEY_CACHE_ENTRIES bounds each generation of the cache by labels as given. */
+const RAW_KEY_CACHE_ENTRIES = 50_000;
+
+// rawLabelsKey joins labels in the order given. Two label lists may share a
+// key (a name or value holding the separators): a hit is checked with sameLabels.
+function rawLabelsKey(labels: ReadonlyArray<Label>): string {
+  let s = "";
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i]!;
+    s += l[0] + "\u0000" + l[1] + "\u0001";
+  }
+  return s;
 }
 
 function sameLabels(flat: readonly string[], labels: ReadonlyArray<Label>): boolean {
@@ -100,11 +123,22 @@ export class Storage {
   private flushTimer: NodeJS.Timeout | undefined;
   private cacheCurr = new Map<string, CacheEntry>();
   private cachePrev = new Map<string, CacheEntry>();
-  /** canonical labels and key per labels array, for parsers that reuse the arrays */
-  private keyCache = new WeakMap<ReadonlyArray<Label>, { flat: string[]; canon: readonly Label[]; key: string }>();
+  /**
+   * canonical labels and key per labels array, for parsers that reuse the arrays,
+   * and the series' cache entry once known (valid while entryGen === this.entryGen)
+   */
+  private keyCache = new WeakMap<ReadonlyArray<Label>, KeyCacheEntry>();
+  /** the same entries by the labels as given (rawLabelsKey), in two generations */
+  private rawKeyCurr = new Map<string, KeyCacheEntry>();
+  private rawKeyPrev = new Map<string, KeyCacheEntry>();
+  /** bumped when series are deleted: cache entries remembered in keyCache are then looked up again */
+  private entryGen = 0;
   /** (date, metricID) pairs already indexed for dates other than an entry's latest */
   private dateSeen = new Set<string>();
+  /** the cache entry tsidFor used last */
+  private lastEntry: CacheEntry | undefined;
   private snapshotSeq = 0;
+  private writeListener: { lagMs: number; fn: (names: ReadonlySet<string>, minT: number) => void } | undefined;
   private closed = false;
   /** rows were added since the last flushToDisk */
   private dirty = false;
@@ -210,9 +244,11 @@ export class Storage {
       }
       e = { tsid, date };
       this.cacheSet(key, e);
+      this.lastEntry = e;
       return tsid;
     }
     if (e.date !== date) this.ensureDate(e, key, canon, date);
+    this.lastEntry = e;
     return e.tsid;
   }
 
@@ -250,6 +286,13 @@ export class Storage {
     const [minT, maxT] = this.table.retentionBounds();
     const wal = this.wal;
     const raw = this.table.raw;
+    const wl = this.writeListener;
+    const lateBound = wl === undefined ? -Infinity : Date.now() - wl.lagMs;
+    let lateNames: Set<string> | undefined;
+    let lateMin = Infinity;
+    // Turn buffered rows into a part before they would outgrow MAX_RAW_ROWS,
+    // so that the raw columns keep their size instead of doubling.
+    if (raw.n > 0 && raw.n + (rows.offsets[rows.lines] ?? 0) > MAX_RAW_ROWS) this.table.flushRawRows();
     wal.beginRecord();
     const ts = rows.timestamps;
     const vals = rows.values;
@@ -264,11 +307,24 @@ export class Storage {
       // parser refilled for another series is never given a stale key.
       let cached = this.keyCache.get(lbls);
       if (cached === undefined || !sameLabels(cached.flat, lbls)) {
-        const flat: string[] = [];
-        for (const l of lbls) flat.push(l[0], l[1]);
-        const c = canonicalLabels(lbls);
-        cached = { flat, canon: c === lbls ? c.slice() : c, key: c.length === 0 ? "" : marshalMetricName(c) };
-        this.keyCache.set(lbls, cached);
+        // Parsers that make a fresh array per line (InfluxDB, OTLP, ...) find
+        // the series by its labels as given, without sorting and escaping them.
+        const rk = rawLabelsKey(lbls);
+        const hit = this.rawKeyCurr.get(rk) ?? this.rawKeyPrev.get(rk);
+        if (hit !== undefined && sameLabels(hit.flat, lbls)) {
+          cached = hit;
+        } else {
+          const flat: string[] = [];
+          for (const l of lbls) flat.push(l[0], l[1]);
+          const c = canonicalLabels(lbls);
+          cached = { flat, canon: c === lbls ? c.slice() : c, key: c.length === 0 ? "" : marshalMetricName(c), entry: undefined, entryGen: -1 };
+          this.keyCache.set(lbls, cached);
+        }
+        if (this.rawKeyCurr.size >= RAW_KEY_CACHE_ENTRIES) {
+          this.rawKeyPrev = this.rawKeyCurr;
+          this.rawKeyCurr = new Map();
+        }
+        this.rawKeyCurr.set(rk, cached);
       }
       const canon = cached.canon;
       if (canon.length === 0) {
@@ -299,7 +355,17 @@ export class Storage {
         lts = kt; lvals = kv; ls = 0; le = k;
       }
       const key = cached.key;
-      const tsid = this.tsidFor(key, canon, lts[ls]!);
+      let tsid: number;
+      const ce = cached.entry;
+      if (ce !== undefined && cached.entryGen === this.entryGen && ce.date === dateOf(lts[ls]!)) {
+        // A series this labels array was seen with, on the same day: no name lookup.
+        this.counters.cacheRequests++;
+        tsid = ce.tsid;
+      } else {
+        tsid = this.tsidFor(key, canon, lts[ls]!);
+        cached.entry = this.lastEntry;
+        cached.entryGen = this.entryGen;
+      }
       // Index every day the samples touch.
       const d0 = dateOf(lts[ls]!);
       const d1 = dateOf(lts[le - 1]!);
@@ -314,15 +380,25 @@ export class Storage {
       if (!wal.isDefined(id)) wal.defineSeries(id, key);
       wal.addSeriesRows(id, lts, lvals, ls, le);
       raw.addMany(tsid, lts, lvals, ls, le);
+      if (wl !== undefined) {
+        // Samples older than the listener's lag may change cached query results.
+        let m = Infinity;
+        for (let j = ls; j < le; j++) if (lts[j]! < m) m = lts[j]!;
+        if (m <= lateBound) {
+          (lateNames ??= new Set()).add(metricGroupOf(key));
+          if (m < lateMin) lateMin = m;
+        }
+      }
       res.rowsAdded += le - ls;
     }
     wal.commit();
+    if (lateNames !== undefined) wl!.fn(lateNames, lateMin);
     if (res.rowsAdded > 0) this.dirty = true;
     this.counters.rowsAdded += res.rowsAdded;
     this.counters.tooSmall += res.tooSmallTimestamp;
     this.counters.tooBig += res.tooBigTimestamp;
     this.counters.nanValues += res.nanValues;
-    if (raw.n >= 1 << 20) this.table.flushRawRows();
+    if (raw.n >= MAX_RAW_ROWS) this.table.flushRawRows();
     return res;
   }
 
@@ -353,6 +429,18 @@ export class Storage {
     this.index.table.forceMerge();
   }
 
+  /**
+   * setWriteListener registers fn (one listener; undefined removes it). fn is
+   * called synchronously by addRows with the metric names and the oldest
+   * timestamp of the samples it stored that are at least lagMs older than
+   * the current time, and by deleteSeries with the names of the series it
+   * deleted samples of and the start of the deleted range. The rollup result
+   * cache drops what such writes change.
+   */
+  setWriteListener(lagMs: number, fn: ((names: ReadonlySet<string>, minT: number) => void) | undefined): void {
+    this.writeListener = fn === undefined ? undefined : { lagMs, fn };
+  }
+
   /** searchSeries finds the series matching filters with samples in [minT, maxT], sorted by TSID. */
   searchSeries(filters: readonly TagFilter[], minT: number, maxT: number, maxSeries: number): { tsids: Float64Array; keys: string[] } {
     const ids = this.index.searchMetricIDs(filters, minT, maxT, maxSeries);
@@ -374,7 +462,7 @@ export class Storage {
     if (tsids.length === 0) return;
     const parts = this.table.pinParts(minT, maxT);
     try {
-      const m = new SeriesMerger(parts, tsids, { minT, maxT, dedupInterval: this.opts.dedupIntervalMs });
+      const m = new SeriesMerger(parts, tsids, { minT, maxT, dedupInterval: this.opts.dedupIntervalMs, useBlockCache: true });
       let k = 0;
       while (m.next()) {
         while (k < tsids.length && tsids[k]! < m.tsid) k++;
@@ -427,9 +515,11 @@ export class Storage {
     if (ids.size === 0) return 0;
     const { tsids, keys } = this.index.resolveSeries(ids);
     await this.table.deleteRows(tsids, minT, maxT);
+    this.writeListener?.fn(new Set(keys.map(metricGroupOf)), minT);
     if (whole) {
       this.index.markDeleted(ids);
       for (const k of keys) { this.cacheCurr.delete(k); this.cachePrev.delete(k); }
+      this.entryGen++;
       this.index.flushToDisk();
       this.counters.deletedSeries += ids.size;
     }

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { parseLines } from "./parser.ts";
+import { parseLines, resetSeriesCache } from "./parser.ts";
 import { PromRows } from "./prom_rows.ts";
 
 type Row = [labels: string, value: number, timestamp: number];
@@ -153,4 +153,52 @@ test("parseLines never throws on random or mutated input", () => {
     check(sample.slice(0, i) + ins + sample.slice(i + 1));
     check(sample.slice(0, cut));
   }), { numRuns: 2000 });
+});
+
+test("parseLines reads plain decimals exactly as Number() does", () => {
+  const f = (tok: string) => {
+    const got = parse(`m ${tok} ${tok}`);
+    assert.deepEqual(got.errors, [], tok);
+    assert.ok(Object.is(got.rows[0]![1], Number(tok)), `value ${tok}: got ${got.rows[0]![1]}`);
+  };
+  for (const t of ["0", "-0", "-0.0", "1.", "007", "0.1", "0.3", "123456789012345", "1234567890123456", "99999999999999999", "-12.345", "1700000000000", "9007199254740993", "0.000000000000000000000001"]) f(t);
+  fc.assert(fc.property(fc.boolean(), fc.stringMatching(/^[0-9]{1,20}$/), fc.option(fc.stringMatching(/^[0-9]{0,20}$/)), (neg, a, b) => {
+    f(`${neg ? "-" : ""}${a}${b === null ? "" : "." + b}`);
+  }), { numRuns: 1000 });
+});
+
+test("parseLines gives the same rows and errors with the series cache warm as cold", () => {
+  const sample = 'foo{a="b\\"c",d="e"} 1.5 1700000000000\n{"x.y", "z"="w"} -Inf\nm{} 2\nm{} 1 # {t="1"} 3\nbar 2 # {t="1"} 3\nq{a="}"}  7\t8';
+  const run = (text: string) => {
+    const r = new PromRows();
+    const errors: string[] = [];
+    parseLines(r, text, 1, (n, m) => errors.push(`${n}: ${m}`));
+    const rows: string[] = [];
+    for (let i = 0; i < r.lines; i++) rows.push(`${JSON.stringify(r.labels[i])} ${r.values[i]} ${r.timestamps[i]}`);
+    return { rows, errors };
+  };
+  const check = (lines: string[]) => {
+    // Cold: each line alone with an empty cache, i.e. through the full parser.
+    const cold = { rows: [] as string[], errors: [] as string[] };
+    lines.forEach((l, i) => {
+      resetSeriesCache();
+      const r = run(l);
+      cold.rows.push(...r.rows);
+      cold.errors.push(...r.errors.map((e) => e.replace(/^1:/, `${i + 1}:`)));
+    });
+    // Warm: all lines twice, the second time every series seen is in the cache.
+    resetSeriesCache();
+    const text = lines.join("\n");
+    run(text);
+    const warm = run(text);
+    assert.deepEqual(warm, cold, JSON.stringify(lines));
+  };
+  const units = fc.string({ unit: fc.constantFrom(..."{}\"=, \t\\#ab1.e-"), maxLength: 30 });
+  fc.assert(fc.property(fc.array(units, { maxLength: 6 }), check), { numRuns: 500 });
+  fc.assert(fc.property(fc.array(fc.tuple(fc.nat(sample.length - 1), fc.string({ unit: fc.constantFrom(..."{}\" #=,\\x1"), maxLength: 2 })), { maxLength: 4 }), (muts) => {
+    let s = sample;
+    for (const [i, ins] of muts) s = s.slice(0, i % s.length) + ins + s.slice((i % s.length) + 1);
+    check(s.split("\n"));
+  }), { numRuns: 500 });
+  resetSeriesCache();
 });

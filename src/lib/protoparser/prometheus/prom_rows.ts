@@ -12,7 +12,11 @@ export type Label = readonly [name: string, value: string];
 export class PromRows {
   /** lines is the number of rows. */
   lines = 0;
-  /** labels holds each row's labels: __name__ first, then the line's labels in order. */
+  /**
+   * labels holds each row's labels: __name__ first, then the line's labels in order.
+   * Rows of the same series share one array, also across blocks and requests (the
+   * parser caches it): never modify one, replace it.
+   */
   labels: (readonly Label[])[] = [];
   /** timestamps are integer milliseconds (0: none given on the line). */
   timestamps: Float64Array = new Float64Array(1024);
@@ -27,8 +31,10 @@ export class PromRows {
     return o;
   }
 
-  /** reset empties rows for reuse, keeping the allocated arrays. */
+  /** reset empties rows for reuse, keeping the allocated arrays (offsets back to offsets[i] = i if a consumer compacted them). */
   reset(): void {
+    const o = this.offsets;
+    for (let i = 0; i <= this.lines; i++) if (o[i] !== i) o[i] = i;
     this.lines = 0;
     this.labels.length = 0;
   }

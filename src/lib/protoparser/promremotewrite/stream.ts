@@ -5,6 +5,7 @@ import * as zlib from "node:zlib";
 import { counter } from "../../metrics/index.ts";
 import { ProtoError } from "../../protobuf/index.ts";
 import { decodeSnappyBlock } from "../util/index.ts";
+import { decodeSnappyBlockReused } from "./snappy_decode.ts";
 import { parseWriteRequest } from "./write_request.ts";
 import { parseWriteRequestV2 } from "./write_request_v2.ts";
 import type { WriteRows } from "./write_rows.ts";
@@ -72,13 +73,19 @@ function zstdDecode(data: Uint8Array, maxSize: number): Buffer {
  * Error("cannot decompress snappy-encoded request with length N: ...").
  */
 export function decompressRequestBody(data: Uint8Array, encoding: string, maxSize: number): Buffer {
+  return decompress(data, encoding, maxSize, decodeSnappyBlock);
+}
+
+// decompress is decompressRequestBody with the snappy decoder to use: parseRequestBody
+// decodes into a reused buffer, since nothing it returns refers to the decoded bytes.
+function decompress(data: Uint8Array, encoding: string, maxSize: number, snappy: (src: Uint8Array, maxSize: number) => Buffer): Buffer {
   const enc = encoding.trim().toLowerCase();
   if (enc === "zstd") {
     try {
       return zstdDecode(data, maxSize);
     } catch (e) {
       try {
-        return decodeSnappyBlock(data, maxSize);
+        return snappy(data, maxSize);
       } catch {
         throw new Error(`cannot decompress zstd-encoded request with length ${data.length}: ${errorMessage(e)}`);
       }
@@ -88,7 +95,7 @@ export function decompressRequestBody(data: Uint8Array, encoding: string, maxSiz
     throw new UnsupportedMediaTypeError(`unsupported Content-Encoding ${JSON.stringify(encoding)} for remote write; want snappy or zstd`);
   }
   try {
-    return decodeSnappyBlock(data, maxSize);
+    return snappy(data, maxSize);
   } catch (e) {
     try {
       return zstdDecode(data, maxSize);
@@ -120,7 +127,7 @@ export function parseRequestBody(data: Uint8Array, opts: ParseRequestOptions, ro
   rows.reset();
   let raw: Buffer;
   try {
-    raw = decompressRequestBody(data, opts.encoding, opts.maxSize);
+    raw = decompress(data, opts.encoding, opts.maxSize, decodeSnappyBlockReused);
   } catch (e) {
     readErrors.inc();
     throw e;

@@ -129,6 +129,18 @@ function parseTimeSeries(buf: Uint8Array, start: number, end: number, rows: Writ
   }
 }
 
+// Label names and many values (job, region, ...) repeat across series: the
+// cached label sets share one copy of each (bounded).
+const interned = new Map<string, string>();
+
+function intern(s: string): string {
+  const v = interned.get(s);
+  if (v !== undefined) return v;
+  if (interned.size >= 100_000) interned.clear();
+  interned.set(s, s);
+  return s;
+}
+
 function decodeLabels(buf: Uint8Array, n: number): readonly Label[] {
   const out: Label[] = new Array(n);
   for (let i = 0; i < n; i++) {
@@ -139,10 +151,10 @@ function decodeLabels(buf: Uint8Array, n: number): readonly Label[] {
       while (lr.next()) {
         if (lr.fieldNum === 1) {
           lr.message();
-          name = decodeString(buf, lr.dataStart, lr.dataEnd);
+          name = intern(decodeString(buf, lr.dataStart, lr.dataEnd));
         } else if (lr.fieldNum === 2) {
           lr.message();
-          value = decodeString(buf, lr.dataStart, lr.dataEnd);
+          value = intern(decodeString(buf, lr.dataStart, lr.dataEnd));
         }
       }
     } catch (e) {
