@@ -81,3 +81,47 @@ export function renderScale(steps: ScaleResult[]): string {
   }
   return table(rows);
 }
+
+/** ProtocolRow is what renderProtocols reads of one protocol run (ProtocolResult). */
+export interface ProtocolRow {
+  server: string;
+  protocol: string;
+  concurrency: number;
+  samplesPerS: number;
+  samplesPerCpuS: number;
+  cpuS: number;
+  p99Ms: number;
+  peakRssBytes: number;
+  exported: number;
+  okSamples: number;
+}
+
+/**
+ * renderProtocols renders the protocol runs: one row per protocol and sender
+ * count with both servers side by side and the Tidemark / VictoriaMetrics
+ * ratio of samples per server CPU second; unsupported lists protocols a
+ * server does not have (shown as "n/a").
+ */
+export function renderProtocols(runs: ProtocolRow[], unsupported: Record<string, string[]>): string {
+  const rows: string[][] = [["protocol", "senders", "vm samples/CPU-s", "tidemark samples/CPU-s", "tidemark/vm", "vm samples/s", "tidemark samples/s", "vm p99 ms", "tidemark p99 ms", "vm peak RSS MiB", "tidemark peak RSS MiB", "verified"]];
+  const keys: string[] = [];
+  for (const r of runs) if (!keys.includes(`${r.protocol}\t${r.concurrency}`)) keys.push(`${r.protocol}\t${r.concurrency}`);
+  for (const k of keys) {
+    const [protocol, c] = k.split("\t") as [string, string];
+    const find = (server: string) => runs.find((r) => r.server === server && r.protocol === protocol && String(r.concurrency) === c);
+    const vm = find("victoria-metrics");
+    const tm = find("tidemark");
+    const na = (server: string, r: ProtocolRow | undefined, f: (r: ProtocolRow) => string): string => (r !== undefined ? f(r) : (unsupported[server] ?? []).includes(protocol) ? "n/a" : "-");
+    const ok = [vm, tm].filter((r) => r !== undefined).every((r) => r!.exported === r!.okSamples);
+    rows.push([
+      protocol, c,
+      na("victoria-metrics", vm, (r) => num(r.samplesPerCpuS)), na("tidemark", tm, (r) => num(r.samplesPerCpuS)),
+      ratio(tm?.samplesPerCpuS, vm?.samplesPerCpuS),
+      na("victoria-metrics", vm, (r) => num(r.samplesPerS)), na("tidemark", tm, (r) => num(r.samplesPerS)),
+      na("victoria-metrics", vm, (r) => num(r.p99Ms, 1)), na("tidemark", tm, (r) => num(r.p99Ms, 1)),
+      na("victoria-metrics", vm, (r) => num(r.peakRssBytes / MiB, 1)), na("tidemark", tm, (r) => num(r.peakRssBytes / MiB, 1)),
+      ok ? "ok" : "MISMATCH",
+    ]);
+  }
+  return table(rows);
+}

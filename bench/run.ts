@@ -8,8 +8,10 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { measureMain, measureScale, type MainResult, type MeasureOptions, type ScaleResult } from "./measure.ts";
 import { writePayload, type Payload } from "./payload.ts";
-import { num, renderMain, renderScale } from "./report.ts";
+import { buildBodies, fleetSamples, measureProtocol, type Protocol, type ProtocolBodies, type ProtocolResult } from "./protocols.ts";
+import { num, renderMain, renderProtocols, renderScale } from "./report.ts";
 import { StartError, tidemarkSpec, vmSpec, type RunningServer, type ServerSpec } from "./server.ts";
+import { checkQueryScale, measureQueryScale, renderQueryScale, type QueryScaleResult } from "./query_scale.ts";
 
 const repo = path.resolve(import.meta.dirname, "..");
 
@@ -25,6 +27,13 @@ Compares Tidemark with VictoriaMetrics on the same machine; see bench/README.md.
   --concurrency N     concurrent senders (default 2)
   --scale LIST        series counts of the scaling steps (default 10000,100000,1000000; "none" skips)
   --scale-samples N   samples per series in the scaling steps (default 10)
+  --protocols LIST    protocol runs: remote_write,influx,otlp (default all; "none" skips)
+  --proto-series N    series in the protocol runs (default 4000)
+  --proto-samples N   samples per series in the protocol runs (default 360)
+  --proto-batch N     samples per request in the protocol runs (default 2000, one per series)
+  --proto-senders LIST  remote write sender counts (default 1,4,16; influx and otlp use 4)
+  --query-scale LIST  series counts of the query scaling steps (default 1000,10000,100000; "none" skips)
+  --query-scale-samples N  samples per series in the query scaling steps (default 60 = 15 min)
   --only NAME         run only "tidemark" or only "victoria-metrics"
   --vm-bin PATH       VictoriaMetrics binary (default /usr/bin/victoria-metrics)
   --scale-timeout S   a scaling step stops sending after S seconds and reports what it sent (default 900)
@@ -52,6 +61,13 @@ interface Options {
   concurrency: number;
   scale: number[];
   scaleSamples: number;
+  protocols: Protocol[];
+  protoSeries: number;
+  protoSamples: number;
+  protoBatch: number;
+  protoSenders: number[];
+  queryScale: number[];
+  queryScaleSamples: number;
   only: string;
   vmBin: string;
   settleTimeoutS: number;
@@ -75,6 +91,13 @@ function parseOptions(argv: string[]): Options | undefined {
       concurrency: { type: "string", default: "2" },
       scale: { type: "string", default: "10000,100000,1000000" },
       "scale-samples": { type: "string", default: "10" },
+      protocols: { type: "string", default: "remote_write,influx,otlp" },
+      "proto-series": { type: "string", default: "4000" },
+      "proto-samples": { type: "string", default: "360" },
+      "proto-batch": { type: "string", default: "2000" },
+      "proto-senders": { type: "string", default: "1,4,16" },
+      "query-scale": { type: "string", default: "1000,10000,100000" },
+      "query-scale-samples": { type: "string", default: "60" },
       only: { type: "string", default: "" },
       "vm-bin": { type: "string", default: "/usr/bin/victoria-metrics" },
       "settle-timeout": { type: "string", default: "60" },
@@ -97,6 +120,10 @@ function parseOptions(argv: string[]): Options | undefined {
   for (const n of scale) {
     if (n % linesPerBody !== 0) throw new UsageError(`cannot parse --scale=${v.scale}: got ${n}; want multiples of --lines-per-body=${linesPerBody}`);
   }
+  const protocols = v.protocols === "none" || v.protocols === "" ? [] : v.protocols.split(",").map((x) => x.trim());
+  for (const x of protocols) {
+    if (x !== "remote_write" && x !== "influx" && x !== "otlp") throw new UsageError(`cannot parse --protocols=${v.protocols}: got ${x}; want remote_write, influx or otlp`);
+  }
   if (v.only !== "" && v.only !== "tidemark" && v.only !== "victoria-metrics") throw new UsageError(`cannot parse --only=${v.only}: want tidemark or victoria-metrics`);
   if (!/^[\w.-]+$/.test(v.name)) throw new UsageError(`cannot parse --name=${v.name}: want letters, digits, '.', '_' or '-'`);
   return {
@@ -108,11 +135,18 @@ function parseOptions(argv: string[]): Options | undefined {
     concurrency: int("concurrency", v.concurrency, 1),
     scale,
     scaleSamples: int("scale-samples", v["scale-samples"], 1),
+    protocols: protocols as Protocol[],
+    protoSeries: int("proto-series", v["proto-series"], 1),
+    protoSamples: int("proto-samples", v["proto-samples"], 1),
+    protoBatch: int("proto-batch", v["proto-batch"], 1),
+    protoSenders: v["proto-senders"].split(",").map((x) => int("proto-senders", x.trim(), 1)),
     only: v.only,
     vmBin: v["vm-bin"],
     settleTimeoutS: int("settle-timeout", v["settle-timeout"], 1),
     scaleTimeoutS: int("scale-timeout", v["scale-timeout"], 1),
     seed: int("seed", v.seed, 0),
+    queryScale: v["query-scale"] === "none" || v["query-scale"] === "" ? [] : v["query-scale"].split(",").map((s) => int("query-scale", s.trim(), linesPerBody)),
+    queryScaleSamples: int("query-scale-samples", v["query-scale-samples"], 2),
     name: v.name,
     workDir: v["work-dir"],
     keep: v.keep,
@@ -241,6 +275,58 @@ async function main(): Promise<number> {
     }
   }
 
+  // Protocol runs: the same fleet data over each protocol, a fresh server per run.
+  const protoResults: ProtocolResult[] = [];
+  // VictoriaMetrics 1.79.5 has no OTLP ingestion (it came in 1.92).
+  const unsupported: Record<string, string[]> = { "victoria-metrics": ["otlp"] };
+  let protoDesc = "";
+  if (o.protocols.length > 0) {
+    t0 = performance.now();
+    const fleet = fleetSamples({ series: o.protoSeries, samples: o.protoSamples, intervalMs: o.intervalMs, endMs, seed: o.seed });
+    const built = new Map<Protocol, ProtocolBodies>();
+    for (const p of o.protocols) built.set(p, buildBodies(fleet, p, o.protoBatch));
+    protoDesc = `protocol runs: ${num(o.protoSeries)} series x ${num(o.protoSamples)} samples = ${num(o.protoSeries * o.protoSamples)} samples per run, ${num(o.protoBatch)} samples per request (one per series), scrape by scrape; ` +
+      [...built.values()].map((b) => `${b.protocol} ${(b.bytes / 1e6).toFixed(1)} MB`).join(", ") + `; built in ${((performance.now() - t0) / 1000).toFixed(1)} s`;
+    log(protoDesc);
+    for (const [p, b] of built) {
+      for (const c of p === "remote_write" ? o.protoSenders : [4]) {
+        for (const spec of specs) {
+          if ((unsupported[spec.name] ?? []).includes(p)) continue;
+          try {
+            const r = await measureProtocol(spec, b, c, workDir, log, track);
+            protoResults.push(r);
+            problems.push(...r.problems);
+          } catch (e) {
+            onError(`${spec.name} ${p} x${c}`, e);
+          }
+          await sleep(1000);
+        }
+      }
+    }
+  }
+
+  // Query scaling: latency and memory of queries over 1k .. 100k series, a fresh server per step.
+  const queryScaleResults: QueryScaleResult[] = [];
+  if (o.queryScale.length > 0) {
+    t0 = performance.now();
+    const qp = writePayload(path.join(workDir, "query_scale.jsonl"), { series: Math.max(...o.queryScale), samples: o.queryScaleSamples, intervalMs: o.intervalMs, endMs, seed: o.seed }, o.linesPerBody, o.queryScaleSamples);
+    log(`query scaling workload: ${describePayload(qp, o.queryScaleSamples)}; generated in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    for (const n of o.queryScale) {
+      if (n % o.linesPerBody !== 0) { problems.push(`--query-scale ${n}: want a multiple of --lines-per-body=${o.linesPerBody}`); continue; }
+      for (const spec of specs) {
+        try {
+          const r = await measureQueryScale(spec, qp, n, 5, mo, track);
+          queryScaleResults.push(r);
+          problems.push(...r.problems);
+        } catch (e) {
+          onError(`${spec.name} query scale ${n}`, e);
+        }
+        await sleep(1000);
+      }
+    }
+    problems.push(...checkQueryScale(queryScaleResults));
+  }
+
   const vmVersion = specs.some((s) => s.name === "victoria-metrics") ? tryExec("dpkg-query", ["-W", "-f", "${Version}", "victoria-metrics"]) : "-";
   const cpus = os.cpus();
   const header = [
@@ -250,10 +336,17 @@ async function main(): Promise<number> {
     `machine: ${cpus.length} x ${cpus[0]?.model ?? "?"}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, ${os.type()} ${os.release()}, load average at start ${os.loadavg().map((x) => x.toFixed(2)).join(" ")}`,
     `main workload: ${describePayload(main, o.lineSamples)}; ${o.concurrency} senders to /api/v1/import`,
   ];
+  if (protoDesc !== "") header.push(protoDesc);
   if (scale !== undefined) header.push(`scaling workload: ${o.scale.map((n) => num(n)).join(", ")} series x ${o.scaleSamples} samples, one series per line`);
   let txt = header.join("\n") + "\n\n";
   txt += `== main run (ratio = tidemark / victoria-metrics)\n${renderMain(mainResults["victoria-metrics"], mainResults["tidemark"])}\n`;
+  if (protoResults.length > 0) {
+    txt += `== protocols: fresh server per run; ratio = tidemark / victoria-metrics samples per server CPU second; n/a: VictoriaMetrics 1.79.5 has no OTLP\n${renderProtocols(protoResults, unsupported)}\n`;
+  }
   if (scaleResults.length > 0) txt += `== scaling: fresh server per step; RSS/series = (peak RSS - idle RSS) / series\n${renderScale(scaleResults)}\n`;
+  if (queryScaleResults.length > 0) {
+    txt += `== query scaling: fresh server per step, ${o.queryScaleSamples} samples per series; median of 5 runs with nocache=1; memory = peak RSS while querying - RSS before\n${renderQueryScale(queryScaleResults)}\n`;
+  }
   for (const n of notes) txt += `note: ${n}\n`;
   txt += problems.length === 0 ? "PROBLEMS: none\n" : `PROBLEMS (${problems.length}):\n${problems.map((p) => `- ${p}`).join("\n")}\n`;
   process.stdout.write("\n" + txt);
@@ -271,6 +364,8 @@ async function main(): Promise<number> {
     },
     main: mainResults,
     scale: scaleResults,
+    protocols: protoResults,
+    queryScale: queryScaleResults,
   };
   fs.writeFileSync(`${base}.json`, JSON.stringify(json, null, 2) + "\n");
   fs.writeFileSync(`${base}.txt`, txt);

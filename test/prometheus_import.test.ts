@@ -12,7 +12,8 @@ interface Exported { metric: Record<string, string>; values: (number | string | 
 
 async function exportSeries(url: string, match: string): Promise<[string, Exported["values"], number[]][]> {
   await fetch(`${url}/internal/force_flush`);
-  const r = await fetch(`${url}/api/v1/export?match[]=${encodeURIComponent(match)}&start=0`);
+  // Without `end` the export ends at the current whole second, as VictoriaMetrics' does.
+  const r = await fetch(`${url}/api/v1/export?match[]=${encodeURIComponent(match)}&start=0&end=${Math.ceil(Date.now() / 1000) + 1}`);
   assert.equal(r.status, 200);
   // A series' first NaN and infinities are written unquoted (as VictoriaMetrics does): quote them.
   return (await r.text()).split("\n").filter((l) => l !== "")

@@ -60,7 +60,9 @@ function makeData(t0: number): string {
     for (let t = t0; t < t0 + 60 * min; t += 30 * sec) {
       if (room === "b" && t >= t0 + 20 * min && t < t0 + 26 * min) continue;
       ts.push(t);
-      vs.push(Math.round((20 + 10 * Math.sin(t / 600000 + room.charCodeAt(0)) + rnd()) * 100) / 100);
+      // Each room has its own base, so that minima and maxima of two rooms never tie
+      // (VictoriaMetrics breaks ties in topk_* with Go's unstable sort).
+      vs.push(Math.round((20 + 0.37 * (room.charCodeAt(0) - 97) + 10 * Math.sin(t / 600000 + room.charCodeAt(0)) + rnd()) * 100) / 100);
     }
     add({ __name__: "temperature", room, floor: room < "c" ? "1" : "2" }, ts, vs);
   }

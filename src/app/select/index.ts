@@ -1,21 +1,40 @@
 // The select role: query endpoints.
 
-import { HttpError, type Router } from "../../lib/httpserver/index.ts";
+import { HttpError, type RouteHandler, type RouteOptions, type Router } from "../../lib/httpserver/index.ts";
 import type { Storage } from "../../lib/storage/index.ts";
+import { initConcurrencyLimit, limitConcurrency } from "./concurrency_limit.ts";
 import { handleExport } from "./export.ts";
 import { handleExportCSV } from "./export_csv.ts";
 import { handleExportNative } from "./export_native.ts";
+import { handleFederate } from "./federate.ts";
+import { handlePlaceholder, placeholderAnswers } from "./placeholder_api.ts";
 import { handleLabelValues, handleLabels, handleSeries, handleTSDBStatus } from "./prometheus_api.ts";
-import { handleActiveQueries, handleBuildInfo, handleExpandWithExprs, handlePrettifyQuery, handleQuery, handleQueryRange, handleTopQueries } from "./query_api.ts";
+import { logSlowQueries } from "./slow_query_log.ts";
+import { handleActiveQueries, handleBuildInfo, handleExpandWithExprs, handlePrettifyQuery, handleQuery, handleQueryRange, handleTopQueries, resetRollupResultCache } from "./query_api.ts";
 
-/** registerRoutes adds the query paths to router. */
-export function registerRoutes(router: Router, storage: Storage): void {
+/**
+ * registerRoutes adds the query paths to router. Every one of them runs under
+ * -search.maxConcurrentRequests (queueing up to -search.maxQueueDuration) and
+ * is logged when slower than -search.logSlowQueryDuration, as every vmselect
+ * path is in VictoriaMetrics.
+ */
+export function registerRoutes(outer: Router, storage: Storage): void {
+  initConcurrencyLimit();
+  const router = {
+    add(path: string, h: RouteHandler, opts?: RouteOptions): void {
+      outer.add(path, limitConcurrency(logSlowQueries(h)), opts);
+    },
+  };
   for (const p of ["/api/v1/export", "/prometheus/api/v1/export"]) {
     router.add(p, (req, res) => handleExport(req, res, storage), { metricPath: "/api/v1/export" });
   }
   for (const p of ["/api/v1/export/csv", "/prometheus/api/v1/export/csv"]) {
     router.add(p, (req, res) => handleExportCSV(req, res, storage), { metricPath: "/api/v1/export/csv" });
   }
+  outer.add("/internal/resetRollupResultCache", (_req, res) => {
+    resetRollupResultCache();
+    res.end();
+  });
   for (const p of ["/api/v1/export/native", "/prometheus/api/v1/export/native"]) {
     router.add(p, (req, res) => handleExportNative(req, res, storage), { metricPath: "/api/v1/export/native" });
   }
@@ -30,6 +49,10 @@ export function registerRoutes(router: Router, storage: Storage): void {
     router.add(prefix + "/api/v1/series", (req, res) => handleSeries(req, res, storage), { metricPath: "/api/v1/series" });
     router.add(prefix + "/api/v1/labels", (req, res) => handleLabels(req, res, storage), { metricPath: "/api/v1/labels" });
     router.add(prefix + "/api/v1/status/tsdb", (req, res) => handleTSDBStatus(req, res, storage), { metricPath: "/api/v1/status/tsdb" });
+    router.add(prefix + "/federate", (req, res) => handleFederate(req, res, storage), { metricPath: "/federate" });
+    for (const p of placeholderAnswers.keys()) {
+      router.add(prefix + p, (req, res) => handlePlaceholder(req, res, p), { metricPath: p });
+    }
     router.add(prefix + "/api/v1/label/*", async (req, res) => {
       const rest = req.path.slice(prefix.length + "/api/v1/label/".length);
       const m = /^(.+)\/values$/.exec(rest);

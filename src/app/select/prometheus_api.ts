@@ -8,6 +8,8 @@ import * as flags from "../../lib/flagutil/index.ts";
 import { HttpError, sendJSON, type Request } from "../../lib/httpserver/index.ts";
 import { parseTime } from "../../lib/searchutil/index.ts";
 import { SeriesLimitError, parseSeriesSelector, unmarshalMetricName, type Storage, type TagFilter } from "../../lib/storage/index.ts";
+import { formatFilters } from "./query_source.ts";
+import { formatTimeRange, QueryTracer } from "./query_tracer.ts";
 
 const maxSeries = flags.int("search.maxSeries", 30_000, "The maximum number of time series which can be returned from /api/v1/series");
 /** maxUniqueTimeseries is -search.maxUniqueTimeseries, shared with the query endpoints. */
@@ -59,7 +61,8 @@ export async function commonParams(req: Request, requireMatch: boolean): Promise
   let start: number, end: number;
   try {
     start = parseTime("start", args.get("start"), 0, now);
-    end = parseTime("end", args.get("end"), now, now);
+    // A missing end is now rounded down to seconds, as VictoriaMetrics' GetTime.
+    end = parseTime("end", args.get("end"), now - (now % 1000), now);
   } catch (e) {
     throw bad((e as Error).message);
   }
@@ -93,12 +96,24 @@ export async function commonParams(req: Request, requireMatch: boolean): Promise
   return { start, end, filterSets };
 }
 
-function limitArg(req: Request): number {
-  const v = req.query.get("limit");
+async function limitArg(req: Request): Promise<number> {
+  const v = (await req.formArgs()).get("limit");
   if (v === null || v === "") return 0;
   const n = Number(v);
   if (!Number.isInteger(n) || n < 0) throw bad(`cannot parse limit=${JSON.stringify(v)}: want a non-negative integer`);
   return n;
+}
+
+// startTrace returns the request's tracer when it has trace=1.
+async function startTrace(req: Request): Promise<QueryTracer | undefined> {
+  const v = (await req.formArgs()).get("trace");
+  return QueryTracer.create(v !== null && v !== "" && v !== "0" && v.toLowerCase() !== "false", req.path);
+}
+
+// withTrace appends the `trace` member to a JSON object answer.
+function withTrace(body: object, qt: QueryTracer | undefined): string {
+  const s = JSON.stringify(body);
+  return qt === undefined ? s : `${s.slice(0, -1)},"trace":${qt.toJSON()}}`;
 }
 
 function limitError(e: unknown, flag: string): never {
@@ -113,16 +128,19 @@ export async function handleSeries(req: Request, res: http.ServerResponse, stora
     // Without start, look back one step: scanning all history is what makes
     // this slow on big databases (VictoriaMetrics issue #91).
     if (cp.start === 0) cp.start = cp.end - defaultStepMs;
-    const limit = limitArg(req);
+    const limit = await limitArg(req);
+    const qt = await startTrace(req);
     const seen = new Set<string>();
     const out: Record<string, string>[] = [];
     for (const fs of cp.filterSets) {
       let found: { keys: string[] };
+      const child = qt?.newChild(`fetch metric names: filters=${formatFilters(fs)}, timeRange=${formatTimeRange(cp.start, cp.end)}`);
       try {
         found = storage.searchSeries(fs, cp.start, cp.end, maxSeries.value);
       } catch (e) {
         limitError(e, "-search.maxSeries");
       }
+      child?.donef(`series=${found.keys.length}`);
       for (const k of found.keys) {
         if (seen.has(k)) continue;
         seen.add(k);
@@ -130,7 +148,10 @@ export async function handleSeries(req: Request, res: http.ServerResponse, stora
       }
     }
     if (seen.size > maxSeries.value) throw bad(`the number of matching time series exceeds ${maxSeries.value}; either narrow down the search or increase -search.maxSeries`);
-    sendJSON(res, 200, { status: "success", data: limit > 0 ? out.slice(0, limit) : out });
+    const data = limit > 0 ? out.slice(0, limit) : out;
+    qt?.printf(`generate response: series=${data.length}`);
+    qt?.donef(`start=${cp.start}, end=${cp.end}`);
+    sendJSON(res, 200, withTrace({ status: "success", data }, qt));
   } catch (e) {
     sendPromError(res, e);
   }
@@ -140,18 +161,25 @@ export async function handleSeries(req: Request, res: http.ServerResponse, stora
 export async function handleLabels(req: Request, res: http.ServerResponse, storage: Storage): Promise<void> {
   try {
     const cp = await commonParams(req, false);
-    const limit = limitArg(req);
+    const limit = await limitArg(req);
+    const qt = await startTrace(req);
     const names = new Set<string>();
     const sets = cp.filterSets.length > 0 ? cp.filterSets : [[]];
     for (const fs of sets) {
+      const child = qt?.newChild(`get labels: filters=${formatFilters(fs)}, timeRange=${formatTimeRange(cp.start, cp.end)}`);
       try {
         for (const n of storage.labelNames(fs, cp.start, cp.end, maxUniqueTimeseries.value)) names.add(n);
       } catch (e) {
         limitError(e, "-search.maxUniqueTimeseries");
       }
+      child?.done();
     }
     const data = [...names].sort();
-    sendJSON(res, 200, { status: "success", data: limit > 0 ? data.slice(0, limit) : data });
+    qt?.printf(`sort ${data.length} labels`);
+    const answer = limit > 0 ? data.slice(0, limit) : data;
+    qt?.printf(`generate response for ${answer.length} labels`);
+    qt?.done();
+    sendJSON(res, 200, withTrace({ status: "success", data: answer }, qt));
   } catch (e) {
     sendPromError(res, e);
   }
@@ -161,18 +189,25 @@ export async function handleLabels(req: Request, res: http.ServerResponse, stora
 export async function handleLabelValues(req: Request, res: http.ServerResponse, storage: Storage, name: string): Promise<void> {
   try {
     const cp = await commonParams(req, false);
-    const limit = limitArg(req);
+    const limit = await limitArg(req);
+    const qt = await startTrace(req);
     const values = new Set<string>();
     const sets = cp.filterSets.length > 0 ? cp.filterSets : [[]];
     for (const fs of sets) {
+      const child = qt?.newChild(`get values for label ${name}: filters=${formatFilters(fs)}, timeRange=${formatTimeRange(cp.start, cp.end)}`);
       try {
         for (const v of storage.labelValues(name, fs, cp.start, cp.end, maxUniqueTimeseries.value)) values.add(v);
       } catch (e) {
         limitError(e, "-search.maxUniqueTimeseries");
       }
+      child?.done();
     }
     const data = [...values].sort();
-    sendJSON(res, 200, { status: "success", data: limit > 0 ? data.slice(0, limit) : data });
+    qt?.printf(`sort ${data.length} label values`);
+    const answer = limit > 0 ? data.slice(0, limit) : data;
+    qt?.printf(`generate response for ${answer.length} label values`);
+    qt?.done();
+    sendJSON(res, 200, withTrace({ status: "success", data: answer }, qt));
   } catch (e) {
     sendPromError(res, e);
   }

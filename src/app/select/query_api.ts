@@ -17,6 +17,7 @@ import {
   QueryStats,
   sortedTags,
   QueryTimeoutError,
+  RollupResultCache,
   validateMaxPoints,
   type EvalConfig,
   type SeriesSource,
@@ -24,8 +25,13 @@ import {
   type Timeseries,
   toSourceFilters,
 } from "../../lib/query/index.ts";
-import { parseSeriesSelector, SeriesLimitError, type Storage } from "../../lib/storage/index.ts";
+import { blockPayloadCache, parseSeriesSelector, SeriesLimitError, type Storage } from "../../lib/storage/index.ts";
+import { gauge } from "../../lib/metrics/index.ts";
 import { maxUniqueTimeseries, PromAPIError, sendPromError } from "./prometheus_api.ts";
+import { quoteJSON } from "../../lib/protoparser/vmimport/index.ts";
+import { maxConcurrentRequestsValue, queueWaitMs } from "./concurrency_limit.ts";
+import { foldsIntoIncrementalAggr, QuerySource, queryLimits } from "./query_source.ts";
+import { formatTimeRange, QueryTracer } from "./query_tracer.ts";
 
 const maxQueryDuration = flags.duration("search.maxQueryDuration", "30s", "The maximum duration for query execution");
 const maxPointsPerTimeseries = flags.int("search.maxPointsPerTimeseries", 30_000, "The maximum points per a single timeseries returned from /api/v1/query_range. This option doesn't limit the number of scanned raw samples in the database");
@@ -34,6 +40,46 @@ const maxStalenessInterval = flags.duration("search.maxStalenessInterval", "0s",
 const maxLookback = flags.duration("search.maxLookback", "0s", "Synonym to -search.lookback-delta from Prometheus. The value is dynamically detected from interval between time series datapoints if not set. It can be overridden on per-query basis via max_lookback arg");
 const maxQueryLen = flags.bytes("search.maxQueryLen", 16 * 1024, "The maximum search query length in bytes");
 const disableCache = flags.bool("search.disableCache", false, "Whether to disable response caching. This may be useful during data backfilling");
+const cacheTimestampOffset = flags.duration("search.cacheTimestampOffset", "5m", "The maximum duration since the current time for response data, which is always queried from the original raw data, without using the response cache. Older cached results are dropped when samples are written or deleted inside their time range, so backfilling needs no cache reset");
+const rollupCacheSize = flags.bytes("search.rollupResultCacheSize", 64 << 20, "The maximum size of the rollup result cache (the results of range queries reused by later queries over the same range); 0 disables it");
+
+// The rollup result cache of this process. The storage reports writes
+// older than -search.cacheTimestampOffset and deletions to it, which drop
+// the results they change (see lib/query/rollup_result_cache.ts).
+const rollupCache = new RollupResultCache(0);
+const rollupCacheStorages = new WeakSet<Storage>();
+gauge(`vm_cache_requests_total{type="promql/rollupResult"}`, () => rollupCache.stats().requests);
+gauge(`vm_cache_misses_total{type="promql/rollupResult"}`, () => rollupCache.stats().misses);
+gauge(`vm_cache_entries{type="promql/rollupResult"}`, () => rollupCache.stats().entries);
+gauge(`vm_cache_size_bytes{type="promql/rollupResult"}`, () => rollupCache.stats().sizeBytes);
+gauge("vm_rollup_result_cache_full_hits_total", () => rollupCache.stats().fullHits);
+gauge("vm_rollup_result_cache_partial_hits_total", () => rollupCache.stats().partialHits);
+gauge("vm_rollup_result_cache_miss_total", () => rollupCache.stats().misses);
+gauge("tidemark_rollup_result_cache_invalidations_total", () => rollupCache.stats().invalidations);
+gauge(`vm_cache_requests_total{type="storage/blockPayload"}`, () => blockPayloadCache.requests);
+gauge(`vm_cache_misses_total{type="storage/blockPayload"}`, () => blockPayloadCache.misses);
+gauge(`vm_cache_entries{type="storage/blockPayload"}`, () => blockPayloadCache.entries);
+gauge(`vm_cache_size_bytes{type="storage/blockPayload"}`, () => blockPayloadCache.sizeBytes);
+
+function rollupCacheFor(storage: Storage): RollupResultCache {
+  rollupCache.setMaxBytes(rollupCacheSize.value);
+  if (!rollupCacheStorages.has(storage)) {
+    rollupCacheStorages.add(storage);
+    storage.setWriteListener(cacheTimestampOffset.value, (names, minT) => rollupCache.invalidate(names, minT));
+  }
+  return rollupCache;
+}
+
+/** rollupResultCacheStats returns the counters of the rollup result cache (for tests and /metrics). */
+export function rollupResultCacheStats(): ReturnType<RollupResultCache["stats"]> {
+  return rollupCache.stats();
+}
+
+/** resetRollupResultCache drops every cached result (VictoriaMetrics' /internal/resetRollupResultCache). */
+export function resetRollupResultCache(): void {
+  rollupCache.reset();
+}
+
 const maxStepForPointsAdjustment = flags.duration("search.maxStepForPointsAdjustment", "1m", "The maximum step when /api/v1/query_range handler adjusts points with timestamps closer than -search.latencyOffset to the current time");
 
 const lastQueriesCount = flags.int("search.queryStats.lastQueriesCount", 20_000, "Query stats for /api/v1/status/top_queries is tracked on this number of last queries. Zero value disables query stats tracking");
@@ -61,14 +107,14 @@ let nextQueryID = 1;
 
 // runQuery evaluates a query, keeping it in the active list meanwhile and
 // in the query statistics afterwards.
-function runQuery(req: Request, ec: EvalConfig, query: string, firstPointOnly: boolean, digits: number): Timeseries[] {
+async function runQuery(req: Request, ec: EvalConfig, query: string, firstPointOnly: boolean, digits: number): Promise<Timeseries[]> {
   const t = Date.now();
   const id = nextQueryID++;
   const sock = req.raw.socket;
   const remoteAddr = sock.remoteAddress === undefined ? "" : `${sock.remoteAddress}:${sock.remotePort ?? 0}`;
   activeQueries.set(id, { id, query, start: ec.start, end: ec.end, step: ec.step, remoteAddr, startTime: t });
   try {
-    return exec(ec, query, firstPointOnly, digits);
+    return await exec(ec, query, firstPointOnly, digits);
   } finally {
     activeQueries.delete(id);
     if (lastQueriesCount.value > 0) getQueryStats().register(query, ec.end - ec.start, Date.now() - t);
@@ -178,42 +224,47 @@ function formatTimestamp(ms: number): string {
 
 function metricJSON(ts: Timeseries): string {
   const parts: string[] = [];
-  if (ts.name !== "") parts.push(`"__name__":${JSON.stringify(ts.name)}`);
-  for (const [k, v] of sortedTags(ts)) parts.push(`${JSON.stringify(k)}:${JSON.stringify(v)}`);
+  // Quoted as VictoriaMetrics' templates quote (also '<' and '\'' escaped).
+  if (ts.name !== "") parts.push(`"__name__":${quoteJSON(ts.name)}`);
+  for (const [k, v] of sortedTags(ts)) parts.push(`${quoteJSON(k)}:${quoteJSON(v)}`);
   return "{" + parts.join(",") + "}";
 }
 
-// traceJSON is the `trace` member of an answer for trace=1, shaped like
-// VictoriaMetrics' query trace: the request, the evaluation, the response.
-interface Trace {
-  path: string;
-  summary: string;
-  startTime: number;
-  evalMs: number;
-  evalMessage: string;
-  series: number;
+// traceJSON is the `trace` member of an answer for trace=1
+// (VictoriaMetrics' query trace JSON); "" without tracing.
+function traceJSON(qt: QueryTracer | undefined): string {
+  return qt === undefined ? "" : `,"trace":${qt.toJSON()}`;
 }
 
-function traceJSON(t: Trace | undefined): string {
-  if (t === undefined) return "";
-  const root = {
-    duration_msec: Date.now() - t.startTime,
-    message: `${t.path}: ${t.summary}: series=${t.series}`,
-    children: [
-      { duration_msec: t.evalMs, message: t.evalMessage },
-      { duration_msec: 0, message: `generate ${t.path.replace(/^\/prometheus/, "")} response for series=${t.series}` },
-    ],
-  };
-  return `,"trace":${JSON.stringify(root)}`;
+// startTrace starts the trace of a request when it has trace=1: the root is
+// the path, with a note when the request waited for a
+// -search.maxConcurrentRequests slot.
+function startTrace(req: Request, args: URLSearchParams): QueryTracer | undefined {
+  const qt = QueryTracer.create(isTrue(args, "trace"), req.path);
+  if (qt !== undefined && queueWaitMs(req) > 0) {
+    qt.printf(`wait in queue because -search.maxConcurrentRequests=${maxConcurrentRequestsValue()} concurrent requests are executed`);
+  }
+  return qt;
 }
 
-function evalTraceMessage(ec: EvalConfig, query: string, mayCache: boolean, rs: Timeseries[]): string {
-  const points = rs.length > 0 ? rs[0]!.values.length : 0;
-  const range = `[${new Date(ec.start).toISOString()}..${new Date(ec.end).toISOString()}]`;
-  return `eval: query=${query}, timeRange=${range}, step=${ec.step}, mayCache=${mayCache}: series=${rs.length}, points=${rs.length * points}, pointsPerSeries=${points}`;
+// evalTrace starts the `eval` node of a trace: the query as printed (at most
+// 300 bytes) and whether VictoriaMetrics could cache it (aligned to the step).
+function evalTrace(qt: QueryTracer | undefined, query: string, start: number, end: number, step: number, mayCache: boolean): QueryTracer | undefined {
+  if (qt === undefined) return undefined;
+  let q = printExpr(parseQuery(query));
+  if (q.length > 300) q = q.slice(0, 150) + "..." + q.slice(q.length - 150);
+  const cacheable = mayCache && !disableCache.value && start % step === 0 && end % step === 0;
+  return qt.newChild(`eval: query=${q}, timeRange=${formatTimeRange(start, end)}, step=${step}, mayCache=${cacheable}`);
 }
 
-function vectorJSON(rs: Timeseries[], trace?: Trace): string {
+// evalDone finishes the `eval` node of a trace with the size of the result.
+function evalDone(qt: QueryTracer | undefined, rs: Timeseries[]): void {
+  if (qt === undefined) return;
+  const perSeries = rs.length > 0 ? rs[0]!.timestamps.length : 0;
+  qt.donef(`series=${rs.length}, points=${rs.length * perSeries}, pointsPerSeries=${perSeries}`);
+}
+
+function vectorJSON(rs: Timeseries[], trace?: QueryTracer): string {
   const items = rs.map((r) => `{"metric":${metricJSON(r)},"value":[${formatTimestamp(r.timestamps[0]!)},"${formatValue(r.values[0]!)}"]}`);
   return `{"status":"success","data":{"resultType":"vector","result":[${items.join(",")}]}${traceJSON(trace)}}`;
 }
@@ -224,13 +275,20 @@ interface MatrixSeries {
   values: ArrayLike<number>;
 }
 
-function matrixJSON(rs: MatrixSeries[], trace?: Trace): string {
+function matrixJSON(rs: MatrixSeries[], trace?: QueryTracer): string {
   const items = rs.map((r) => {
     const pts: string[] = [];
     for (let i = 0; i < r.values.length; i++) pts.push(`[${formatTimestamp(r.timestamps[i]!)},"${formatValue(r.values[i]!)}"]`);
     return `{"metric":${metricJSON(r.ts)},"values":[${pts.join(",")}]}`;
   });
   return `{"status":"success","data":{"resultType":"matrix","result":[${items.join(",")}]}${traceJSON(trace)}}`;
+}
+
+// wrapQueryError prefixes the message of a failed query as VictoriaMetrics
+// 1.79.5 does ("error when executing query=...: cannot execute query: ...").
+function wrapQueryError(e: unknown, prefix: string): unknown {
+  const pe = toPromError(e);
+  return pe instanceof PromAPIError ? new PromAPIError(pe.status, pe.errorType, prefix + pe.message) : pe;
 }
 
 function toPromError(e: unknown): unknown {
@@ -270,7 +328,17 @@ function makeEvalConfig(
   lookbackDelta: number,
   deadline: number,
   enforcedFilters: SourceFilter[][],
+  query: string,
+  qt: QueryTracer | undefined,
 ): EvalConfig {
+  // Reads go through the per-query limits and the trace; the memory bound
+  // does not apply where series are folded into an aggregate one by one.
+  const limits = queryLimits(start, end, step);
+  try {
+    if (foldsIntoIncrementalAggr(parseQuery(query))) limits.memory = null;
+  } catch {
+    // exec reports the syntax error.
+  }
   return {
     enforcedFilters,
     start,
@@ -280,7 +348,7 @@ function makeEvalConfig(
     maxSeries: maxUniqueTimeseries.value,
     maxPointsPerSeries: maxPointsPerTimeseries.value,
     deadline,
-    source,
+    source: new QuerySource(source, limits, qt),
   };
 }
 
@@ -305,7 +373,8 @@ export async function handleQuery(req: Request, res: http.ServerResponse, storag
     const deadline = getDeadline(args, startTime);
     const mayCache = !isTrue(args, "nocache");
     const query = getQuery(args);
-    let start = getTime(args, "time", ct, ct);
+    // A missing time is now, rounded down to seconds (VictoriaMetrics' GetTime).
+    let start = getTime(args, "time", ct - (ct % 1000), ct);
     const lookbackDelta = getMaxLookback(args);
     let step = getDuration(args, "step", lookbackDelta > 0 ? lookbackDelta : defaultStep);
     if (step <= 0) step = defaultStep;
@@ -330,7 +399,10 @@ export async function handleQuery(req: Request, res: http.ServerResponse, storag
       start -= offset;
       const end = start;
       start = end - window;
-      await rangeQuery(req, res, storage, args, printExpr(re.expr), start, end, step, ct, startTime);
+      const childQuery = printExpr(re.expr);
+      await rangeQuery(req, res, storage, args, childQuery, start, end, step, ct, startTime).catch((err: unknown) => {
+        throw wrapQueryError(err, `error when executing query=${JSON.stringify(childQuery)} on the time range (start=${start}, end=${end}, step=${step}): `);
+      });
       return;
     }
     let queryOffset = latencyOffsetMs();
@@ -341,19 +413,28 @@ export async function handleQuery(req: Request, res: http.ServerResponse, storag
     } else {
       queryOffset = 0;
     }
-    const ec = makeEvalConfig(storage, start, start, step, lookbackDelta, deadline, extraFilters(args));
-    const evalStart = Date.now();
-    const result = runQuery(req, ec, query, true, roundDigits(args));
-    const trace: Trace | undefined = isTrue(args, "trace")
-      ? { path: req.path, summary: `query=${query}, time=${start}`, startTime, evalMs: Date.now() - evalStart, evalMessage: evalTraceMessage(ec, query, mayCache, result), series: result.length }
-      : undefined;
+    const qt = startTrace(req, args);
+    const evalQt = evalTrace(qt, query, start, start, step, mayCache);
+    const ec = makeEvalConfig(storage, start, start, step, lookbackDelta, deadline, extraFilters(args), query, evalQt);
+    const result = await runQuery(req, ec, query, true, roundDigits(args)).catch((err: unknown) => {
+      throw wrapQueryError(err, `error when executing query=${JSON.stringify(query)} for (time=${start}, step=${step}): `);
+    });
+    evalDone(evalQt, result);
     if (queryOffset > 0) {
       for (const r of result) r.timestamps = Float64Array.from(r.timestamps, (t) => t + queryOffset);
     }
-    sendJSON(res, 200, vectorJSON(result, trace));
+    qt?.printf(`generate /api/v1/query response for series=${result.length}`);
+    qt?.donef(`query=${query}, time=${start}: series=${result.length}`);
+    sendJSON(res, 200, vectorJSON(result, qt));
   } catch (e) {
     sendPromError(res, toPromError(e));
   }
+}
+
+// roundToSeconds rounds a default time down to whole seconds, as
+// VictoriaMetrics' GetTime does for a missing arg.
+function roundToSeconds(ms: number): number {
+  return ms - (ms % 1000);
 }
 
 // roundDigits reads round_digits: how many decimal digits to keep (100: all).
@@ -394,10 +475,12 @@ export async function handleQueryRange(req: Request, res: http.ServerResponse, s
     const args = await req.formArgs();
     const ct = startTime;
     const query = getQuery(args);
-    const start = getTime(args, "start", ct - defaultStep, ct);
-    const end = getTime(args, "end", ct, ct);
+    const start = getTime(args, "start", roundToSeconds(ct - defaultStep), ct);
+    const end = getTime(args, "end", roundToSeconds(ct), ct);
     const step = getDuration(args, "step", defaultStep);
-    await rangeQuery(req, res, storage, args, query, start, end, step, ct, startTime);
+    await rangeQuery(req, res, storage, args, query, start, end, step, ct, startTime).catch((err: unknown) => {
+      throw wrapQueryError(err, `error when executing query=${JSON.stringify(query)} on the time range (start=${start}, end=${end}, step=${step}): `);
+    });
   } catch (e) {
     sendPromError(res, toPromError(e));
   }
@@ -423,14 +506,16 @@ async function rangeQuery(
   }
   if (start > end) end = start + defaultStep;
   validateMaxPoints(start, end, step, maxPointsPerTimeseries.value);
-  // Without nocache, VictoriaMetrics aligns the range to the step (for its
-  // cache); Tidemark has no result cache yet but answers the same.
+  // Without nocache, the range is aligned to the step (for the rollup result cache), as in VictoriaMetrics.
   if (mayCache && !disableCache.value) [start, end] = adjustStartEnd(start, end, step);
-  const ec = makeEvalConfig(storage, start, end, step, lookbackDelta, deadline, extraFilters(args));
-  const evalStart = Date.now();
-  const result = runQuery(req, ec, query, false, roundDigits(args));
-  const evalMs = Date.now() - evalStart;
-  const evalMessage = evalTraceMessage(ec, query, mayCache, result);
+  const qt = startTrace(req, args);
+  const evalQt = evalTrace(qt, query, start, end, step, mayCache);
+  const ec = makeEvalConfig(storage, start, end, step, lookbackDelta, deadline, extraFilters(args), query, evalQt);
+  if (mayCache && !disableCache.value) ec.rollupCache = { cache: rollupCacheFor(storage), maxCachedEnd: ct - cacheTimestampOffset.value };
+  const result = await runQuery(req, ec, query, false, roundDigits(args)).catch((err: unknown) => {
+    throw wrapQueryError(err, "cannot execute query: ");
+  });
+  evalDone(evalQt, result);
   if (step < maxStepForPointsAdjustment.value) {
     const queryOffset = latencyOffsetMs();
     if (ct - queryOffset < end) adjustLastPoints(result, ct - queryOffset, ct + step);
@@ -447,10 +532,13 @@ async function rangeQuery(
     }
     if (vs.length > 0) out.push({ ts: r, timestamps: ts, values: vs });
   }
-  const trace: Trace | undefined = isTrue(args, "trace")
-    ? { path: req.path, summary: `start=${start}, end=${end}, step=${step}, query=${JSON.stringify(query)}`, startTime, evalMs, evalMessage, series: out.length }
-    : undefined;
-  sendJSON(res, 200, matrixJSON(out, trace));
+  if (qt !== undefined) {
+    let points = 0;
+    for (const r of out) points += r.values.length;
+    qt.printf(`generate /api/v1/query_range response for series=${out.length}, points=${points}`);
+    qt.donef(`start=${start}, end=${end}, step=${step}, query=${JSON.stringify(query)}: series=${out.length}`);
+  }
+  sendJSON(res, 200, matrixJSON(out, qt));
 }
 
 // adjustLastPoints repeats the last complete value over the points in

@@ -13,7 +13,7 @@ import { xxhash64 } from "./xxhash64.ts";
 import { vmrangeBucketIdx, vmrangeLabel } from "./rollup_histogram.ts";
 import { vmrangeBucketsToLE } from "./histogram.ts";
 
-type EvalFn = (ec: EvalConfig, e: Expr) => Timeseries[];
+type EvalFn = (ec: EvalConfig, e: Expr) => Promise<Timeseries[]>;
 type GroupFn = (tss: Timeseries[]) => Timeseries[];
 
 /** aggrFuncNames lists the aggregate functions the evaluator implements. */
@@ -24,8 +24,9 @@ export const aggrFuncNames: readonly string[] = [
 ];
 
 /** evalAggrFunc evaluates the aggregate call ae, its arguments with evalFn. */
-export function evalAggrFunc(ec: EvalConfig, ae: AggrFuncExpr, evalFn: EvalFn): Timeseries[] {
-  const args = ae.args.map((a) => evalFn(ec, a));
+export async function evalAggrFunc(ec: EvalConfig, ae: AggrFuncExpr, evalFn: EvalFn): Promise<Timeseries[]> {
+  const args: Timeseries[][] = [];
+  for (const a of ae.args) args.push(await evalFn(ec, a));
   try {
     return aggr(ec, ae, args);
   } catch (e) {

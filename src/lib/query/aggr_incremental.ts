@@ -29,6 +29,22 @@ export function newIncrementalAggr(ae: AggrFuncExpr): IncrementalAggr | undefine
   if (!kinds.has(ae.name) || ae.args.length !== 1) return undefined;
   const kind = ae.name as Kind;
   const groups = new Map<string, Group>();
+  // With no modifier or by(...), the group key is read off the series' own
+  // labels: no copy of its labels per series, only per new group.
+  const byLabels = ae.modifier === null || ae.modifier.op === "by" ? (ae.modifier?.args ?? []) : undefined;
+  const keyOf = (src: Timeseries): string => {
+    if (byLabels === undefined) {
+      const ts = copyMetricName(src);
+      removeGroupTags(ts, ae.modifier);
+      return metricKey(ts);
+    }
+    let k = "";
+    for (const l of byLabels) {
+      const v = l === "__name__" ? src.name : (src.tags.get(l) ?? "");
+      k += `${v.length}:${v}`;
+    }
+    return k;
+  };
   return {
     update(src: Timeseries): void {
       const vs = src.values;
@@ -41,12 +57,12 @@ export function newIncrementalAggr(ae: AggrFuncExpr): IncrementalAggr | undefine
       }
       // Series without values take part in no group, as in aggrFuncExt.
       if (!any) return;
-      const ts = copyMetricName(src);
-      removeGroupTags(ts, ae.modifier);
-      const key = metricKey(ts);
+      const key = keyOf(src);
       let g = groups.get(key);
       if (g === undefined) {
         if (ae.limit > 0 && groups.size >= ae.limit) return;
+        const ts = copyMetricName(src);
+        removeGroupTags(ts, ae.modifier);
         const acc = new Float64Array(vs.length);
         if (kind === "min" || kind === "max") acc.fill(NaN);
         g = { ts, acc, counts: new Float64Array(vs.length) };

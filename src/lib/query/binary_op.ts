@@ -31,12 +31,12 @@ import {
   type Timeseries,
 } from "./timeseries.ts";
 
-type EvalFn = (ec: EvalConfig, e: Expr) => Timeseries[];
+type EvalFn = (ec: EvalConfig, e: Expr) => Promise<Timeseries[]>;
 
 const reverseCmp: Partial<Record<BinaryOp, BinaryOp>> = { ">": "<", "<": ">", ">=": "<=", "<=": ">=", "==": "==", "!=": "!=" };
 
 /** evalBinaryOp evaluates be: both sides with evalFn, then the operator. */
-export function evalBinaryOp(ec: EvalConfig, be: BinaryOpExpr, evalFn: EvalFn): Timeseries[] {
+export async function evalBinaryOp(ec: EvalConfig, be: BinaryOpExpr, evalFn: EvalFn): Promise<Timeseries[]> {
   // `number cmp query` is `query reverse-cmp number`, as in Prometheus.
   if (isBinaryOpCmp(be.op) && be.left.kind === "number" && be.right.kind !== "number") {
     be = { ...be, op: reverseCmp[be.op]!, left: be.right, right: be.left };
@@ -50,11 +50,11 @@ export function evalBinaryOp(ec: EvalConfig, be: BinaryOpExpr, evalFn: EvalFn): 
   };
   let left: Timeseries[], right: Timeseries[];
   if (be.op === "and" || be.op === "if") {
-    right = evalFn(ec, be.right);
-    left = evalFn(ec, pushdown(right, be.left));
+    right = await evalFn(ec, be.right);
+    left = await evalFn(ec, pushdown(right, be.left));
   } else {
-    left = evalFn(ec, be.left);
-    right = evalFn(ec, pushdown(left, be.right));
+    left = await evalFn(ec, be.left);
+    right = await evalFn(ec, pushdown(left, be.right));
   }
   try {
     return binaryOp(be, left, right);

@@ -16,16 +16,17 @@ import {
   type RollupExpr,
 } from "../metricsql/index.ts";
 import { evalRollup, getRollupFunc, getRollupTimeRange, maxSilenceInterval, type RollupArg, type RollupFuncInfo } from "./rollup.ts";
-import { alignStartEnd, checkDeadline, getTimestamps, QueryError, validateMaxPoints, withRange, type EvalConfig } from "./eval_config.ts";
+import { alignStartEnd, checkDeadline, getTimestamps, QueryError, validateMaxPoints, withRange, yieldIfBusy, type EvalConfig } from "./eval_config.ts";
 import { newTimeseries, type Timeseries } from "./timeseries.ts";
 import type { SourceFilter } from "./source.ts";
 import { evalBinaryOp } from "./binary_op.ts";
 import { evalAggrFunc } from "./aggr.ts";
 import { evalTransformFunc } from "./transform.ts";
 import { newIncrementalAggr } from "./aggr_incremental.ts";
+import { mergeCachedAndFresh } from "./rollup_result_cache.ts";
 
 /** evalExpr evaluates e over the grid of ec; the result series are fresh (the caller may modify them). */
-export function evalExpr(ec: EvalConfig, e: Expr): Timeseries[] {
+export async function evalExpr(ec: EvalConfig, e: Expr): Promise<Timeseries[]> {
   checkDeadline(ec);
   switch (e.kind) {
     case "metric":
@@ -35,11 +36,11 @@ export function evalExpr(ec: EvalConfig, e: Expr): Timeseries[] {
     case "func": {
       const info = getRollupFunc(e.name);
       if (info === undefined) return evalTransformFunc(ec, e, evalExpr);
-      const [args, re] = evalRollupFuncArgs(ec, e, info);
+      const [args, re] = await evalRollupFuncArgs(ec, e, info);
       return evalRollupCall(ec, info.name, args, re, e.keepMetricNames);
     }
     case "aggr": {
-      const rv = tryIncrementalAggr(ec, e);
+      const rv = await tryIncrementalAggr(ec, e);
       return rv ?? evalAggrFunc(ec, e, evalExpr);
     }
     case "binaryOp":
@@ -57,7 +58,7 @@ export function evalExpr(ec: EvalConfig, e: Expr): Timeseries[] {
 
 // tryIncrementalAggr evaluates aggr(rollup(selector)) folding series into
 // groups as they arrive; undefined when the expression has another shape.
-function tryIncrementalAggr(ec: EvalConfig, ae: AggrFuncExpr): Timeseries[] | undefined {
+async function tryIncrementalAggr(ec: EvalConfig, ae: AggrFuncExpr): Promise<Timeseries[] | undefined> {
   if (ae.args.length !== 1) return undefined;
   const arg = ae.args[0]!;
   let fe: FuncExpr;
@@ -71,14 +72,67 @@ function tryIncrementalAggr(ec: EvalConfig, ae: AggrFuncExpr): Timeseries[] | un
   if (idx < 0 || idx >= fe.args.length) return undefined;
   const re = getRollupExprArg(fe.args[idx]!);
   if (re.expr.kind !== "metric" || re.at !== null || re.step !== null || re.inheritStep) return undefined;
-  const iafc = newIncrementalAggr(ae);
-  if (iafc === undefined) return undefined;
-  const [args] = evalRollupFuncArgs(ec, fe, info);
-  evalRollupWithoutAt(ec, info, args, re, fe.keepMetricNames, (ts) => iafc.update(ts));
-  const out = iafc.finalize();
+  if (newIncrementalAggr(ae) === undefined) return undefined;
+  const [args] = await evalRollupFuncArgs(ec, fe, info);
+  const run = async (ec: EvalConfig): Promise<Timeseries[]> => {
+    const iafc = newIncrementalAggr(ae)!;
+    await evalRollupWithoutAt(ec, info, args, re, fe.keepMetricNames, (ts) => iafc.update(ts));
+    const out = iafc.finalize();
+    const timestamps = getTimestamps(ec);
+    for (const ts of out) ts.timestamps = timestamps;
+    return out;
+  };
+  // `limit N` picks groups by what it meets first, which a part of the range may not repeat.
+  const key = ae.limit > 0 || info.name === "rollup_candlestick" || args.some((a) => typeof a !== "number" && typeof a !== "string") ? undefined : `aggr ${printExpr(ae)}`;
+  return withRollupCache(ec, key, metricNamesOf(re.expr as MetricExpr), run);
+}
+
+// metricNamesOf returns the metric names a selector can match, or null when
+// some filter group does not name its metric exactly.
+function metricNamesOf(me: MetricExpr): Set<string> | null {
+  const names = new Set<string>();
+  for (const lfs of me.labelFilterss) {
+    const lf = lfs.find((f) => (f.label === "__name__" || f.label === "") && !f.isRegexp && !f.isNegative);
+    if (lf === undefined) return null;
+    names.add(lf.value);
+  }
+  return names;
+}
+
+// withRollupCache evaluates run(ec) through ec's rollup result cache under
+// key (undefined: not cacheable): points the cache holds are taken from it,
+// only the rest are evaluated, and the result, up to the last cacheable
+// point, goes back into the cache. Only step-aligned range grids are cached,
+// as in VictoriaMetrics (EvalConfig.mayCache).
+async function withRollupCache(
+  ec: EvalConfig,
+  key: string | undefined,
+  names: ReadonlySet<string> | null,
+  run: (ec: EvalConfig) => Promise<Timeseries[]>,
+): Promise<Timeseries[]> {
+  const rc = ec.rollupCache;
+  if (rc === undefined || key === undefined || ec.start >= ec.end || ec.start % ec.step !== 0 || ec.end % ec.step !== 0) return run(ec);
+  const k = `${key} step=${ec.step} lookback=${ec.lookbackDelta} maxSeries=${ec.maxSeries} extra=${JSON.stringify(ec.enforcedFilters ?? [])}`;
+  const gen = rc.cache.generation();
   const timestamps = getTimestamps(ec);
-  for (const ts of out) ts.timestamps = timestamps;
-  return out;
+  const part = rc.cache.get(k, ec.start, ec.end, ec.step);
+  let rv: Timeseries[];
+  if (part === undefined) {
+    rv = await run(ec);
+  } else {
+    const cachedPoints = (part.end - ec.start) / ec.step + 1;
+    if (cachedPoints >= timestamps.length) {
+      rv = part.series;
+      for (const ts of rv) ts.timestamps = timestamps;
+    } else {
+      const fresh = await run(withRange(ec, part.end + ec.step, ec.end));
+      rv = mergeCachedAndFresh(part.series, fresh, timestamps, cachedPoints);
+    }
+  }
+  // Points newer than now - -search.cacheTimestampOffset may still get samples: never stored.
+  const last = Math.min(timestamps[timestamps.length - 1]!, rc.maxCachedEnd);
+  if (last >= ec.start) rc.cache.put(k, names, ec.start, last - ((last - ec.start) % ec.step), ec.step, rv, gen);
+  return rv;
 }
 
 /** evalNumber returns one series without labels holding n at every point. */
@@ -102,7 +156,7 @@ export function evalTime(ec: EvalConfig): Timeseries[] {
   return [newTimeseries(ts, vs)];
 }
 
-function evalRollupFuncArgs(ec: EvalConfig, fe: FuncExpr, info: RollupFuncInfo): [RollupArg[], RollupExpr] {
+async function evalRollupFuncArgs(ec: EvalConfig, fe: FuncExpr, info: RollupFuncInfo): Promise<[RollupArg[], RollupExpr]> {
   const idx = rollupArgIdx(fe);
   if (fe.args.length < info.minArgs || fe.args.length > info.maxArgs || idx < 0 || idx >= fe.args.length) {
     const want = info.minArgs === info.maxArgs ? `${info.minArgs}` : `from ${info.minArgs} to ${info.maxArgs}`;
@@ -123,7 +177,7 @@ function evalRollupFuncArgs(ec: EvalConfig, fe: FuncExpr, info: RollupFuncInfo):
     } else if (arg.kind === "func" && arg.name === "" && arg.args.every((a) => a.kind === "string")) {
       for (const a of arg.args) args.push((a as { value: string }).value);
     } else {
-      const tss = evalExpr(ec, arg);
+      const tss = await evalExpr(ec, arg);
       if (tss.length !== 1) {
         throw new QueryError(`cannot evaluate arg #${i + 1} for ${printExpr(fe)}: arg must contain a single timeseries; got ${tss.length} timeseries`);
       }
@@ -143,15 +197,15 @@ function getRollupExprArg(arg: Expr): RollupExpr {
   return { ...arg, expr: { kind: "func", name: "default_rollup", args: [inner], keepMetricNames: false } };
 }
 
-function evalRollupCall(ec: EvalConfig, name: string, args: RollupArg[], re: RollupExpr, keepNames: boolean): Timeseries[] {
+async function evalRollupCall(ec: EvalConfig, name: string, args: RollupArg[], re: RollupExpr, keepNames: boolean): Promise<Timeseries[]> {
   const info = getRollupFunc(name);
   if (info === undefined) throw new Error(`BUG: unknown rollup function ${name}`);
   if (re.at === null) return evalRollupWithoutAt(ec, info, args, re, keepNames);
-  const tssAt = evalExpr(ec, re.at);
+  const tssAt = await evalExpr(ec, re.at);
   if (tssAt.length !== 1) throw new QueryError(`\`@\` modifier must return a single series; it returns ${tssAt.length} series instead`);
   const at = Math.trunc(tssAt[0]!.values[0]! * 1000);
   if (!Number.isFinite(at)) throw new QueryError(`\`@\` modifier must be a finite Unix timestamp; got ${tssAt[0]!.values[0]}`);
-  const tss = evalRollupWithoutAt(withRange(ec, at, at), info, args, re, keepNames);
+  const tss = await evalRollupWithoutAt(withRange(ec, at, at), info, args, re, keepNames);
   const timestamps = getTimestamps(ec);
   for (const ts of tss) {
     ts.values = new Float64Array(timestamps.length).fill(ts.values[0]!);
@@ -160,22 +214,22 @@ function evalRollupCall(ec: EvalConfig, name: string, args: RollupArg[], re: Rol
   return tss;
 }
 
-function evalRollupWithoutAt(
+async function evalRollupWithoutAt(
   ec: EvalConfig,
   info: RollupFuncInfo,
   args: RollupArg[],
   re: RollupExpr,
   keepNames: boolean,
   sink?: (ts: Timeseries) => void,
-): Timeseries[] {
+): Promise<Timeseries[]> {
   let ecNew = ec;
   if (re.offset !== null) {
     const offset = durationMs(re.offset, ec.step);
     if (offset !== 0) ecNew = withRange(ec, ec.start - offset, ec.end - offset);
   }
   const rvs = re.expr.kind === "metric"
-    ? evalRollupOverMetric(ecNew, info, args, re.expr, durationMs(re.window, ec.step), keepNames, sink)
-    : evalRollupOverSubquery(ecNew, info, args, re, keepNames);
+    ? await evalRollupOverMetric(ecNew, info, args, re.expr, durationMs(re.window, ec.step), keepNames, sink)
+    : await evalRollupOverSubquery(ecNew, info, args, re, keepNames);
   // The values belong to the original grid, whatever the offset.
   const timestamps = getTimestamps(ec);
   for (const ts of rvs) ts.timestamps = timestamps;
@@ -247,7 +301,7 @@ function rollupRowsToSeries(
 
 // evalRollupOverMetric evaluates the rollup over every series me selects;
 // with sink, each result series goes to sink (and is not kept) instead.
-function evalRollupOverMetric(
+async function evalRollupOverMetric(
   ec: EvalConfig,
   info: RollupFuncInfo,
   args: RollupArg[],
@@ -255,13 +309,31 @@ function evalRollupOverMetric(
   window: number,
   keepNames: boolean,
   sink?: (ts: Timeseries) => void,
-): Timeseries[] {
+): Promise<Timeseries[]> {
   if (me.labelFilterss.length === 0) {
     const rv = evalNumber(ec, NaN);
     if (sink === undefined) return rv;
     sink(rv[0]!);
     return [];
   }
+  if (sink === undefined && ec.rollupCache !== undefined) {
+    // rollup_candlestick's point t reads samples after t: not cached (a later write could change it).
+    const cacheable = info.name !== "rollup_candlestick" && args.every((a) => typeof a === "number" || typeof a === "string");
+    const key = cacheable ? `rollup ${info.name}(${printExpr(me)}[${window}]${args.length > 0 ? ", " + JSON.stringify(args) : ""}) keepNames=${keepNames}` : undefined;
+    return withRollupCache(ec, key, metricNamesOf(me), (ec) => evalRollupOverMetricNow(ec, info, args, me, window, keepNames));
+  }
+  return evalRollupOverMetricNow(ec, info, args, me, window, keepNames, sink);
+}
+
+async function evalRollupOverMetricNow(
+  ec: EvalConfig,
+  info: RollupFuncInfo,
+  args: RollupArg[],
+  me: MetricExpr,
+  window: number,
+  keepNames: boolean,
+  sink?: (ts: Timeseries) => void,
+): Promise<Timeseries[]> {
   const timestamps = getTimestamps(ec);
   const cfg = { start: ec.start, end: ec.end, step: ec.step, window, lookbackDelta: ec.lookbackDelta };
   const { minTimestamp, maxTimestamp } = getRollupTimeRange(info, cfg);
@@ -275,19 +347,25 @@ function evalRollupOverMetric(
         if (seen.has(key)) continue;
         seen.add(key);
       }
-      checkDeadline(ec);
       const rows = evalRollup(info, args, cfg, s.timestamps, s.values, s.n);
       rollupRowsToSeries(out, info, keepNames, s.labels, rows, timestamps);
       if (sink !== undefined) {
         for (const ts of out) sink(ts);
         out.length = 0;
       }
+      // The source's arrays are reused by its next step: yield only after
+      // this series is done with them.
+      const y = yieldIfBusy();
+      if (y !== undefined) {
+        await y;
+        checkDeadline(ec);
+      }
     }
   }
   return out;
 }
 
-function evalRollupOverSubquery(ec: EvalConfig, info: RollupFuncInfo, args: RollupArg[], re: RollupExpr, keepNames: boolean): Timeseries[] {
+async function evalRollupOverSubquery(ec: EvalConfig, info: RollupFuncInfo, args: RollupArg[], re: RollupExpr, keepNames: boolean): Promise<Timeseries[]> {
   let step = durationMs(re.step, ec.step);
   if (step === 0) step = ec.step;
   const window = durationMs(re.window, ec.step);
@@ -295,13 +373,17 @@ function evalRollupOverSubquery(ec: EvalConfig, info: RollupFuncInfo, args: Roll
   let sqEnd = ec.end + step;
   validateMaxPoints(sqStart, sqEnd, step, ec.maxPointsPerSeries);
   [sqStart, sqEnd] = alignStartEnd(sqStart, sqEnd, step);
-  const tssSQ = evalExpr(withRange(ec, sqStart, sqEnd, step), re.expr);
+  const tssSQ = await evalExpr(withRange(ec, sqStart, sqEnd, step), re.expr);
   if (tssSQ.length === 0) return [];
   const timestamps = getTimestamps(ec);
   const cfg = { start: ec.start, end: ec.end, step: ec.step, window, lookbackDelta: ec.lookbackDelta };
   const out: Timeseries[] = [];
   for (const tsSQ of tssSQ) {
-    checkDeadline(ec);
+    const y = yieldIfBusy();
+    if (y !== undefined) {
+      await y;
+      checkDeadline(ec);
+    }
     const n0 = tsSQ.values.length;
     const ts = new Float64Array(n0);
     const vs = new Float64Array(n0);

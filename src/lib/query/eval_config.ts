@@ -1,6 +1,7 @@
 // The time grid and limits of one query evaluation.
 
 import type { SeriesSource, SourceFilter } from "./source.ts";
+import type { RollupResultCache } from "./rollup_result_cache.ts";
 
 /** EvalConfig is what evaluation of an expression needs; all times are Unix milliseconds. */
 export interface EvalConfig {
@@ -21,6 +22,12 @@ export interface EvalConfig {
   source: SeriesSource;
   /** Filters added to every selector (`extra_label`, `extra_filters[]`): each selector group is joined with each of these groups. */
   enforcedFilters?: SourceFilter[][];
+  /**
+   * The rollup result cache to read and fill (range queries without
+   * nocache=1), and the last time whose points may be stored
+   * (now - -search.cacheTimestampOffset).
+   */
+  rollupCache?: { cache: RollupResultCache; maxCachedEnd: number };
   /** Cached output timestamps; set by getTimestamps. */
   timestamps?: Float64Array;
 }
@@ -67,6 +74,29 @@ export function checkDeadline(ec: EvalConfig): void {
   if (Date.now() > ec.deadline) {
     throw new QueryTimeoutError("timeout exceeded during query execution; the timeout can be adjusted with `-search.maxQueryDuration` command-line flag");
   }
+}
+
+/** yieldSliceMs is how long evaluation runs before it lets other work (requests, ingestion) run. */
+export const yieldSliceMs = 10;
+let sliceStart = performance.now();
+
+/** beginSlice starts a new slice of work: call it when a task starts from the event loop (a request). */
+export function beginSlice(): void {
+  sliceStart = performance.now();
+}
+
+/**
+ * yieldIfBusy resolves at once while the current slice of work is shorter
+ * than yieldSliceMs; after that it waits for one turn of the event loop, so
+ * that one heavy query does not keep other requests waiting. Evaluation calls
+ * it between series.
+ */
+export function yieldIfBusy(): Promise<void> | undefined {
+  if (performance.now() - sliceStart < yieldSliceMs) return undefined;
+  return new Promise((resolve) => setImmediate(() => {
+    sliceStart = performance.now();
+    resolve();
+  }));
 }
 
 /** alignStartEnd rounds start down and end up to multiples of step. */

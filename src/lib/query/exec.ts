@@ -3,9 +3,9 @@
 // series sorted by name and labels unless the query sorts them itself).
 
 import { parse, ParseError, type Expr } from "../metricsql/index.ts";
-import { QueryError, type EvalConfig } from "./eval_config.ts";
+import { beginSlice, QueryError, type EvalConfig } from "./eval_config.ts";
 import { evalExpr } from "./eval.ts";
-import { compareMetricNames, formatMetricName, metricKey, removeEmptySeries, type Timeseries } from "./timeseries.ts";
+import { formatMetricName, metricKey, removeEmptySeries, sortByMetricName, type Timeseries } from "./timeseries.ts";
 
 /** parseQuery parses q, turning a syntax error into a QueryError. */
 export function parseQuery(q: string): Expr {
@@ -37,9 +37,10 @@ function maySortResults(e: Expr): boolean {
  * under 100 (the `round_digits` arg), values are rounded to that many decimal
  * digits after the point.
  */
-export function exec(ec: EvalConfig, q: string, firstPointOnly: boolean, roundDigits = 100): Timeseries[] {
+export async function exec(ec: EvalConfig, q: string, firstPointOnly: boolean, roundDigits = 100): Promise<Timeseries[]> {
   const e = parseQuery(q);
-  let rv = evalExpr(ec, e);
+  beginSlice();
+  let rv = await evalExpr(ec, e);
   if (firstPointOnly) {
     for (const ts of rv) {
       ts.values = ts.values.subarray(0, 1);
@@ -53,7 +54,7 @@ export function exec(ec: EvalConfig, q: string, firstPointOnly: boolean, roundDi
     if (seen.has(k)) throw new QueryError(`duplicate output timeseries: ${formatMetricName(ts)}`);
     seen.add(k);
   }
-  if (maySortResults(e)) rv.sort(compareMetricNames);
+  if (maySortResults(e)) sortByMetricName(rv);
   if (roundDigits < 100 && roundDigits > -100) {
     const m = Math.pow(10, roundDigits);
     for (const ts of rv) {

@@ -21,6 +21,7 @@ export { compareTagNames, sortedTags, type Timeseries } from "./timeseries.ts";
 export { aggrFuncNames, formatFloatF } from "./aggr.ts";
 export { transformFuncNames } from "./transform.ts";
 export { formatGoDuration, QueryStats } from "./query_stats.ts";
+export { RollupResultCache, type RollupResultCacheStats } from "./rollup_result_cache.ts";
 export {
   aggrOverTimeNames,
   evalRollup,

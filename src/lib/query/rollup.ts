@@ -147,7 +147,9 @@ export function evalRollup(
   let vs = values;
   let m = n;
   const dropStale = !info.keepStaleNaNs && hasNaN(values, n);
-  if (dropStale || plan.removeCounterResets || plan.pre !== undefined) {
+  // A counter without drops needs no copy to remove resets (the common case).
+  const resets = plan.removeCounterResets && (dropStale || hasDrop(values, n));
+  if (dropStale || resets || plan.pre !== undefined) {
     if (workTs.length < n) {
       workTs = new Float64Array(Math.max(n, 2 * workTs.length));
       workVs = new Float64Array(workTs.length);
@@ -157,7 +159,7 @@ export function evalRollup(
     ts.set(timestamps.subarray(0, n));
     vs.set(values.subarray(0, n));
     if (dropStale) m = dropNaNs(ts, vs, m);
-    if (plan.removeCounterResets) removeCounterResets(vs, m);
+    if (resets) removeCounterResets(vs, m);
     plan.pre?.(ts, vs, m);
   }
 
@@ -172,8 +174,15 @@ export function evalRollup(
 }
 
 const scratch = new SortScratch();
+const gapsScratch = new Float64Array(20);
 let workTs = new Float64Array(1024);
 let workVs = new Float64Array(1024);
+
+// hasDrop reports whether some value is below the one before it (values without NaN).
+function hasDrop(values: Float64Array, n: number): boolean {
+  for (let k = 1; k < n; k++) if (values[k]! < values[k - 1]!) return true;
+  return false;
+}
 
 function hasNaN(values: Float64Array, n: number): boolean {
   for (let k = 0; k < n; k++) if (values[k] !== values[k]) return true;
@@ -194,12 +203,18 @@ function checkConfig(cfg: RollupConfig): void {
  */
 export function getScrapeInterval(timestamps: Float64Array, n: number, defaultInterval: number): number {
   if (n < 2) return defaultInterval;
-  const gaps = new Float64Array(Math.min(n - 1, 20));
-  for (let k = 0; k < gaps.length; k++) gaps[k] = timestamps[k + 1]! - timestamps[k]!;
-  gaps.sort();
-  const rank = 0.6 * (gaps.length - 1);
+  // At most 20 gaps: an insertion sort in a reused array (no allocation per series).
+  const gaps = gapsScratch;
+  const m = Math.min(n - 1, 20);
+  for (let k = 0; k < m; k++) {
+    const g = timestamps[k + 1]! - timestamps[k]!;
+    let j = k;
+    while (j > 0 && gaps[j - 1]! > g) { gaps[j] = gaps[j - 1]!; j--; }
+    gaps[j] = g;
+  }
+  const rank = 0.6 * (m - 1);
   const lo = Math.floor(rank);
-  const hi = Math.min(gaps.length - 1, lo + 1);
+  const hi = Math.min(m - 1, lo + 1);
   const w = rank - lo;
   const q = Math.trunc(gaps[lo]! * (1 - w) + gaps[hi]! * w);
   return q > 0 ? q : defaultInterval;

@@ -28,10 +28,14 @@ export function dropNaNs(timestamps: Float64Array, values: Float64Array, n: numb
  * see VictoriaMetrics issue 2787). Values must not be NaN.
  */
 export function removeCounterResets(values: Float64Array, n: number): void {
-  if (n === 0) return;
+  // Most counters do not reset within a query's range: look for the first
+  // drop without writing; values before it stay as they are.
+  let first = 1;
+  while (first < n && !(values[first]! < values[first - 1]!)) first++;
+  if (first >= n) return;
   let correction = 0;
-  let prev = values[0]!;
-  for (let i = 0; i < n; i++) {
+  let prev = values[first - 1]!;
+  for (let i = first; i < n; i++) {
     const v = values[i]!;
     const d = v - prev;
     if (d < 0) {

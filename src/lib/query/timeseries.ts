@@ -66,7 +66,12 @@ export function canonicalTags(ts: Timeseries): Array<[string, string]> {
 
 /** sortedTags returns the tags of ts sorted by name, the order of query results. */
 export function sortedTags(ts: Timeseries): Array<[string, string]> {
-  return [...ts.tags].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  const out = [...ts.tags];
+  // Tags usually come in storage order, which is already by name.
+  for (let i = 1; i < out.length; i++) {
+    if (out[i - 1]![0] > out[i]![0]) return out.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+  }
+  return out;
 }
 
 /** tagsKey returns a string identifying the tags of ts (the name excluded). */
@@ -128,8 +133,17 @@ export function isScalar(tss: readonly Timeseries[]): boolean {
 /** compareMetricNames orders series as VictoriaMetrics sorts query results: by name, then by sorted tags. */
 export function compareMetricNames(a: Timeseries, b: Timeseries): number {
   if (a.name !== b.name) return a.name < b.name ? -1 : 1;
-  const at = sortedTags(a);
-  const bt = sortedTags(b);
+  return compareSortedTags(sortedTags(a), sortedTags(b));
+}
+
+/** sortByMetricName sorts tss in place as compareMetricNames orders them, sorting each series' tags once. */
+export function sortByMetricName(tss: Timeseries[]): void {
+  const keyed = tss.map((ts) => ({ ts, tags: sortedTags(ts) }));
+  keyed.sort((a, b) => (a.ts.name !== b.ts.name ? (a.ts.name < b.ts.name ? -1 : 1) : compareSortedTags(a.tags, b.tags)));
+  for (let i = 0; i < keyed.length; i++) tss[i] = keyed[i]!.ts;
+}
+
+function compareSortedTags(at: Array<[string, string]>, bt: Array<[string, string]>): number {
   for (let i = 0; i < at.length; i++) {
     if (i >= bt.length) return 1;
     const [ak, av] = at[i]!;

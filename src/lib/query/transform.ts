@@ -32,7 +32,7 @@ import {
   stdvarOf,
 } from "./transform_range.ts";
 
-type EvalFn = (ec: EvalConfig, e: Expr) => Timeseries[];
+type EvalFn = (ec: EvalConfig, e: Expr) => Promise<Timeseries[]>;
 
 interface Arg {
   ec: EvalConfig;
@@ -789,11 +789,12 @@ function labelCase(a: Arg, f: (s: string) => string): Timeseries[] {
 export const transformFuncNames: readonly string[] = Object.keys(transformFuncs).sort();
 
 /** evalTransformFunc evaluates the transform call fe, its arguments with evalFn. */
-export function evalTransformFunc(ec: EvalConfig, fe: FuncExpr, evalFn: EvalFn): Timeseries[] {
+export async function evalTransformFunc(ec: EvalConfig, fe: FuncExpr, evalFn: EvalFn): Promise<Timeseries[]> {
   const name = fe.name === "" ? "union" : fe.name.toLowerCase();
   const tf = Object.hasOwn(transformFuncs, name) ? transformFuncs[name] : undefined;
   if (tf === undefined) throw new QueryError(`unknown func ${JSON.stringify(fe.name)}`);
-  const args = fe.args.map((e) => evalFn(ec, e));
+  const args: Timeseries[][] = [];
+  for (const e of fe.args) args.push(await evalFn(ec, e));
   try {
     return tf({ ec, fe, args });
   } catch (e) {

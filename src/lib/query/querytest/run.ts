@@ -47,10 +47,10 @@ export function memoryBackend(): Backend {
       }
     },
   };
-  const run = (q: string, start: number, end: number, step: number, instant: boolean): QueryResult => {
+  const run = async (q: string, start: number, end: number, step: number, instant: boolean): Promise<QueryResult> => {
     try {
       const ec = { start, end, step, lookbackDelta: 0, maxSeries: 0, maxPointsPerSeries: 30_000, deadline: Date.now() + 10_000, source };
-      const rs = exec(ec, q, instant);
+      const rs = await exec(ec, q, instant);
       return {
         series: rs.map((ts) => {
           const labels: Array<[string, string]> = [...ts.tags];
