@@ -102,6 +102,8 @@ test("range evaluation over 30s..90s step 30s", async () => {
   await f('clamp(m{job="a"}, 4, 6)', 'm{instance="x",job="a"} 4 5 6');
   await f('sqrt(m{job="a"}) keep_metric_names', 'm{instance="x",job="a"} 1.7320508075688772 2.23606797749979 2.6457513110645907');
   await f('label_replace(m{job="a"}, "x", "$1-y", "job", "(.*)")', 'm{instance="x",job="a",x="a-y"} 3 5 7');
+  await f('label_transform(m{job="a"}, "instance", "(?P<c>x)", "${c}$1-")', 'm{instance="xx-",job="a"} 3 5 7');
+  await f('label_transform(m{job="a"}, "job", "z", "q")', 'm{instance="x",job="a"} 3 5 7');
   await f('label_join(m{job="a"}, "id", "/", "job", "instance")', 'm{id="a/x",instance="x",job="a"} 3 5 7');
   await f('label_set(m{job="a"}, "k", "v")', 'm{instance="x",job="a",k="v"} 3 5 7');
   await f('label_del(m{job="a"}, "instance")', 'm{job="a"} 3 5 7');
@@ -231,4 +233,15 @@ test("a heavy query does not block a light one", async () => {
   // the bound on the event loop's stall is loose, since CI machines are shared.
   assert.ok(maxLag < 2000, `event loop stalled ${maxLag.toFixed(1)} ms`);
   assert.ok(heavyDone > 3 * lightMs, `heavy ${heavyDone.toFixed(0)} ms vs light ${lightMs.toFixed(1)} ms`);
+});
+
+test("label_transform runs a pathological regex in linear time", async () => {
+  const long = "a".repeat(30_000) + "!";
+  const src: SeriesSource = { *search() { yield { labels: [["__name__", "m"], ["v", long]], timestamps: Float64Array.of(0), values: Float64Array.of(1), n: 1 }; } };
+  const ec: EvalConfig = { start: 0, end: 0, step: 15_000, lookbackDelta: 0, maxSeries: 0, maxPointsPerSeries: 30_000, deadline: Infinity, source: src };
+  const t0 = performance.now();
+  const r = await exec(ec, 'label_transform(m, "v", "(a+)+b", "x")', false);
+  assert.equal(r.length, 1);
+  // A backtracking engine needs about 2^30000 steps here; a linear one a few milliseconds.
+  assert.ok(performance.now() - t0 < 5000, `took ${(performance.now() - t0).toFixed(0)} ms`);
 });

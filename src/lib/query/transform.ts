@@ -6,6 +6,7 @@
 
 import { printExpr, type Expr, type FuncExpr } from "../metricsql/index.ts";
 import { compileAnchored as compileLinear, type AnchoredRegex } from "../regexutil/index.ts";
+import { UnanchoredRegex } from "../promrelabel/index.ts";
 import { getTimestamps, QueryError, type EvalConfig } from "./eval_config.ts";
 import { evalNumber, evalTime, getAbsentTimeseries } from "./eval.ts";
 import { getScalar, getString } from "./aggr.ts";
@@ -498,23 +499,18 @@ const transformFuncs: Record<string, TransformFn> = {
     const label = getString(a.args[1]!, 1);
     const reStr = getString(a.args[2]!, 2);
     const repl = getString(a.args[3]!, 3);
-    let re: RegExp;
+    // Matching is decided by the linear-time engine; replacements run on V8's
+    // linear-time engine too (Go's ReplaceAllString semantics: $1, ${name}).
+    let re: UnanchoredRegex;
     try {
-      re = new RegExp(reStr.replace(/\(\?P</g, "(?<"), "g");
+      re = new UnanchoredRegex(reStr);
     } catch (e) {
       throw new QueryError(`cannot compile regex ${JSON.stringify(reStr)}: ${(e as Error).message}`);
     }
     for (const ts of a.args[0]!) {
       const v = getTag(ts, label);
-      re.lastIndex = 0;
-      if (!re.test(v)) continue;
-      re.lastIndex = 0;
-      setTag(ts, label, v.replace(re, (...m) => {
-        const groups = typeof m[m.length - 1] === "object" ? (m[m.length - 1] as Record<string, string>) : undefined;
-        const arr = m.slice(0, groups === undefined ? -2 : -3) as unknown as RegExpExecArray;
-        (arr as { groups?: Record<string, string> }).groups = groups;
-        return expandGoTemplate(repl, arr);
-      }));
+      if (!re.matchesAnywhere(v)) continue;
+      setTag(ts, label, re.replaceAll(v, repl));
     }
     return a.args[0]!;
   },
