@@ -345,3 +345,24 @@ test("log snapshots: create, list, restore into a new data dir, delete", async (
     await s3.stop();
   }
 });
+
+test("a query is stopped at the timeout arg / -search.maxQueryDuration with a 503 naming them", async () => {
+  const s = await startServer([`-storageDataPath=${tempDir()}`]);
+  try {
+    assert.equal((await s.get("/select/logsql/query?query=*&timeout=soon")).status, 400);
+    const lines: string[] = [];
+    for (let i = 0; i < 5000; i++) lines.push(`{"_msg":"line ${i} ${"x".repeat(200)}","w":"${i % 7}"}`);
+    for (let k = 0; k < 20; k++) assert.equal((await s.post("/insert/jsonline?_stream_fields=w", lines.join("\n"))).status, 200);
+    await s.get("/internal/force_flush");
+    const r = await s.get(`/select/logsql/query?query=${encodeURIComponent("* | stats by (_msg) count() n")}&timeout=1ms`);
+    const text = await r.text();
+    assert.equal(r.status, 503, text.slice(0, 200));
+    assert.match(text, /-search.maxQueryDuration/);
+    // Without a timeout the same query answers.
+    const ok = await s.get(`/select/logsql/query?query=${encodeURIComponent("* | stats count() n")}`);
+    assert.equal(ok.status, 200);
+    assert.match(await ok.text(), /"n":"100000"/);
+  } finally {
+    await s.stop();
+  }
+});

@@ -3,6 +3,7 @@
 import { HttpError, type RouteHandler, type RouteOptions, type Router } from "../../lib/httpserver/index.ts";
 import type { Storage } from "../../lib/storage/index.ts";
 import { initConcurrencyLimit, limitConcurrency } from "./concurrency_limit.ts";
+export { limitConcurrency } from "./concurrency_limit.ts";
 import { handleExport } from "./export.ts";
 import { handleExportCSV } from "./export_csv.ts";
 import { handleExportNative } from "./export_native.ts";

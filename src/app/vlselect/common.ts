@@ -3,6 +3,7 @@
 // a time filter, and extra_filters / extra_stream_filters, as VictoriaLogs
 // parses them.
 
+import * as flags from "../../lib/flagutil/index.ts";
 import { HttpError, type Request } from "../../lib/httpserver/index.ts";
 import { parseFilterOnly, parseQuery, parseTimestamp, printQuery, LogsQLParseError, type Filter, type Query } from "../../lib/logsql/index.ts";
 import type { TenantID } from "../../lib/logstorage/index.ts";
@@ -147,4 +148,40 @@ export async function intArg(req: Request, name: string): Promise<number> {
   const n = Number(s);
   if (!Number.isInteger(n)) throw new HttpError(400, `cannot parse ${name}=${JSON.stringify(s)}: want an integer`);
   return Math.max(0, n);
+}
+
+/**
+ * QueryDeadline aborts a query at min(`timeout` arg, -search.maxQueryDuration)
+ * with a 503 that names both, or when the client goes away.
+ */
+export interface QueryDeadline {
+  signal: AbortSignal;
+  /** done stops the timer; call it when the query ends. */
+  done(): void;
+}
+
+/** queryDeadline starts the deadline of one query of req. */
+export async function queryDeadline(req: Request): Promise<QueryDeadline> {
+  const maxMs = Number(flags.lookup("search.maxQueryDuration")?.value ?? 30_000);
+  let ms = maxMs;
+  const t = (await req.formArgs()).get("timeout") ?? "";
+  if (t !== "") {
+    const d = /^\d+(\.\d+)?$/.test(t) ? Number(t) * 1000 : flags.parseDuration(t);
+    if (d === undefined || !(d > 0)) throw new HttpError(400, `cannot parse timeout=${JSON.stringify(t)}: want a duration such as 10s`);
+    ms = Math.min(ms, d);
+  }
+  const ac = new AbortController();
+  const timer = setTimeout(() => {
+    ac.abort(new HttpError(503, `the query has been cancelled after ${ms / 1000}s; the limit is the \`timeout\` arg or -search.maxQueryDuration=${maxMs / 1000}s, whichever is smaller`));
+  }, ms);
+  const onAbort = (): void => ac.abort(req.signal.reason);
+  if (req.signal.aborted) onAbort();
+  else req.signal.addEventListener("abort", onAbort, { once: true });
+  return {
+    signal: ac.signal,
+    done: () => {
+      clearTimeout(timer);
+      req.signal.removeEventListener("abort", onAbort);
+    },
+  };
 }

@@ -9,7 +9,7 @@ import { createResponseWriter, HttpError, sendJSON, type Request } from "../../l
 import { counter } from "../../lib/metrics/index.ts";
 import { canLiveTail, executeQuery, formatRowBatchJSONLines, parseDuration, parseTimestamp, LogsQLParseError, type Filter, type Pipe, type Query, type RowBatch } from "../../lib/logsql/index.ts";
 import type { LogSearcher } from "../../lib/logstorage/index.ts";
-import { intArg, parseCommonArgs, queryText, type CommonArgs } from "./common.ts";
+import { intArg, parseCommonArgs, queryDeadline, queryText, type CommonArgs } from "./common.ts";
 
 const MIN_NS = -(2n ** 63n);
 const MAX_NS = 2n ** 63n - 1n;
@@ -17,21 +17,25 @@ const MAX_NS = 2n ** 63n - 1n;
 const queryErrors = counter(`vl_http_errors_total{path="/select/logsql/query", reason="query"}`);
 
 /** run executes q for the request and collects every result row batch. */
-export async function runCollect(src: LogSearcher, a: CommonArgs, q: Query, req: Request): Promise<RowBatch[]> {
+export async function runCollect(src: LogSearcher, a: CommonArgs, q: Query, req: Request, live = false): Promise<RowBatch[]> {
   const out: RowBatch[] = [];
-  await runQuery(src, a, q, req, (b) => void out.push(b));
+  await runQuery(src, a, q, req, (b) => void out.push(b), undefined, live);
   return out;
 }
 
-async function runQuery(src: LogSearcher, a: CommonArgs, q: Query, req: Request, onBatch: (b: RowBatch) => void, limit?: number): Promise<void> {
+async function runQuery(src: LogSearcher, a: CommonArgs, q: Query, req: Request, onBatch: (b: RowBatch) => void, limit?: number, live = false): Promise<void> {
+  const deadline = live ? undefined : await queryDeadline(req);
   try {
-    await executeQuery(q, src, { tenants: a.tenants, minTimestamp: MIN_NS, maxTimestamp: MAX_NS, signal: req.signal, limit }, onBatch);
+    await executeQuery(q, src, { tenants: a.tenants, minTimestamp: MIN_NS, maxTimestamp: MAX_NS, signal: deadline?.signal ?? req.signal, limit }, onBatch);
   } catch (e) {
     if (e instanceof LogsQLParseError) {
       queryErrors.inc();
       throw new HttpError(400, `cannot execute query [${queryText(q)}]: ${e.message}`);
     }
+    if (e instanceof HttpError && e.status === 503) throw new HttpError(503, `cannot execute query [${queryText(q)}]: ${e.message}`);
     throw e;
+  } finally {
+    deadline?.done();
   }
 }
 
@@ -317,7 +321,7 @@ async function handleTail(req: Request, res: http.ServerResponse, src: LogSearch
       const timeFilter: Filter = { t: "time", min: start, max: end, repr: `[${start}, ${end}]` };
       const q: Query = { ...base, filter: base.filter.t === "any" ? timeFilter : { t: "and", fs: [base.filter, timeFilter] } };
       const rows: { ts: bigint; stream: string; b: RowBatch; i: number }[] = [];
-      for (const b of await runCollect(src, a, q, req)) {
+      for (const b of await runCollect(src, a, q, req, true)) {
         const ts = column(b, "_time");
         if (ts === undefined) throw new HttpError(400, `cannot get tail results for query [${queryText(base)}]: missing _time field`);
         const ids = column(b, "_stream_id") ?? [];

@@ -9,7 +9,7 @@ import { evalMetric, logQueryToLogsQL, parseLogQL, parseStreamLabels, LogQLParse
 import { executeQuery, parseQuery, parseTimestamp, LogsQLParseError, type Filter, type Query, type RowBatch } from "../../lib/logsql/index.ts";
 import type { LogSearcher, TenantID } from "../../lib/logstorage/index.ts";
 import { counter } from "../../lib/metrics/index.ts";
-import { parseTenant } from "./common.ts";
+import { parseTenant, queryDeadline } from "./common.ts";
 
 const lokiErrors = counter(`vl_http_errors_total{path="/loki/api/v1", reason="bad_request"}`);
 
@@ -56,11 +56,14 @@ function toLogsQL(text: string, nowNs: bigint): Query {
 
 async function collect(src: LogSearcher, tenants: TenantID[], q: Query, req: Request, limit?: number): Promise<RowBatch[]> {
   const out: RowBatch[] = [];
+  const deadline = await queryDeadline(req);
   try {
-    await executeQuery(q, src, { tenants, minTimestamp: MIN_NS, maxTimestamp: MAX_NS, signal: req.signal, limit }, (b) => void out.push(b));
+    await executeQuery(q, src, { tenants, minTimestamp: MIN_NS, maxTimestamp: MAX_NS, signal: deadline.signal, limit }, (b) => void out.push(b));
   } catch (e) {
     if (e instanceof LogsQLParseError) throw badRequest(e.message);
     throw e;
+  } finally {
+    deadline.done();
   }
   return out;
 }
