@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { parseArgs } from "node:util";
 import * as zlib from "node:zlib";
 import { generate, type Expected } from "./logs_workload.ts";
-import { cpuSeconds, diskBytes, RssSampler } from "./proc.ts";
+import { cpuSeconds, diskBytes, memory } from "./proc.ts";
 import { num, table } from "./report.ts";
 import { RunningServer, type ServerSpec } from "./server.ts";
 
@@ -33,6 +33,40 @@ const USAGE = `Usage: node bench/logs.ts [flags]   (or: npm run bench:logs -- [f
   --keep              keep payloads and data dirs
   --help              this text
 `;
+
+/** PhaseRss samples the VmRSS of pid: the peak of the whole run and the peak of the current phase. */
+class PhaseRss {
+  peakBytes = 0;
+  private phaseBytes = 0;
+  private readonly timer: NodeJS.Timeout;
+  private readonly pid: number;
+
+  constructor(pid: number, intervalMs = 100) {
+    this.pid = pid;
+    this.tick();
+    this.timer = setInterval(() => this.tick(), intervalMs);
+    this.timer.unref();
+  }
+
+  /** phasePeak returns the peak since the last call (or the start) and starts a new phase. */
+  phasePeak(): number {
+    this.tick();
+    const p = this.phaseBytes;
+    this.phaseBytes = 0;
+    return p;
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private tick(): void {
+    const m = memory(this.pid);
+    if (m === undefined) return;
+    if (m.rssBytes > this.peakBytes) this.peakBytes = m.rssBytes;
+    if (m.rssBytes > this.phaseBytes) this.phaseBytes = m.rssBytes;
+  }
+}
 
 interface QueryDef {
   id: string;
@@ -89,6 +123,8 @@ interface QueryResult {
   logsql: string;
   medianMs: number;
   lines: number;
+  /** peak RSS over the runs of this query */
+  peakRssBytes: number;
   problem: string;
 }
 
@@ -107,6 +143,10 @@ interface RunResult {
   rawOverDisk: number;
   zstdOverDisk: number;
   peakRssBytes: number;
+  /** peak RSS while ingesting, while counting the lines and settling on disk, and while querying */
+  peakRssIngestBytes: number;
+  peakRssSettleBytes: number;
+  peakRssQueriesBytes: number;
   startupMs: number;
   queries: QueryResult[];
   problems: string[];
@@ -170,7 +210,7 @@ async function runOne(spec: ServerSpec, p: Payload, workDir: string, queryRuns: 
   const logFile = path.join(workDir, `${spec.name}.log`);
   fs.rmSync(dataDir, { recursive: true, force: true });
   const s = await RunningServer.start(spec, dataDir, logFile);
-  const rss = new RssSampler(s.pid);
+  const rss = new PhaseRss(s.pid);
   const problems: string[] = [];
   try {
     const cpu0 = cpuSeconds(s.pid);
@@ -196,7 +236,8 @@ async function runOne(spec: ServerSpec, p: Payload, workDir: string, queryRuns: 
     );
     const ingestWallS = (performance.now() - t0) / 1000;
     const ingestCpuS = cpuSeconds(s.pid) - cpu0;
-    log(`${spec.name}: ingested ${p.lines} lines in ${ingestWallS.toFixed(1)} s wall, ${ingestCpuS.toFixed(1)} CPU s`);
+    const peakRssIngestBytes = rss.phasePeak();
+    log(`${spec.name}: ingested ${p.lines} lines in ${ingestWallS.toFixed(1)} s wall, ${ingestCpuS.toFixed(1)} CPU s; peak RSS ${(peakRssIngestBytes / 1048576).toFixed(0)} MiB`);
     // Searchable: all lines counted.
     const t1 = performance.now();
     let searchableS = NaN;
@@ -232,7 +273,10 @@ async function runOne(spec: ServerSpec, p: Payload, workDir: string, queryRuns: 
       await sleep(1000);
     }
     const disk = last;
+    const peakRssSettleBytes = rss.phasePeak();
+    log(`${spec.name}: searchable and settled; peak RSS ${(peakRssSettleBytes / 1048576).toFixed(0)} MiB`);
     const queries: QueryResult[] = [];
+    let peakRssQueriesBytes = 0;
     for (const q of QUERIES) {
       const logsql = q.logsql(p.expected, p.endMs);
       const times: number[] = [];
@@ -251,7 +295,10 @@ async function runOne(spec: ServerSpec, p: Payload, workDir: string, queryRuns: 
       if (problem === "") problem = q.check(lines, p.expected);
       if (problem !== "") problems.push(`${q.id}: ${problem}`);
       times.sort((a, b) => a - b);
-      queries.push({ id: q.id, logsql, medianMs: times.length === 0 ? NaN : times[Math.floor(times.length / 2)]!, lines: lines.length, problem });
+      const qPeak = rss.phasePeak();
+      peakRssQueriesBytes = Math.max(peakRssQueriesBytes, qPeak);
+      log(`${spec.name}: query ${q.id}: peak RSS ${(qPeak / 1048576).toFixed(0)} MiB`);
+      queries.push({ id: q.id, logsql, medianMs: times.length === 0 ? NaN : times[Math.floor(times.length / 2)]!, lines: lines.length, peakRssBytes: qPeak, problem });
     }
     return {
       server: spec.name,
@@ -268,6 +315,9 @@ async function runOne(spec: ServerSpec, p: Payload, workDir: string, queryRuns: 
       rawOverDisk: p.rawBytes / disk,
       zstdOverDisk: p.zstdBytes / disk,
       peakRssBytes: rss.peakBytes,
+      peakRssIngestBytes,
+      peakRssSettleBytes,
+      peakRssQueriesBytes,
       startupMs: s.startupMs,
       queries,
       problems,
@@ -282,7 +332,10 @@ function render(results: RunResult[]): string {
   const mib = (b: number): string => num(b / 1048576, 1);
   const head = ["server", "lines", "lines/CPU s", "MB/CPU s", "wall s", "searchable s", "bytes/line", "raw/disk", "zstd/disk", "peak RSS MiB"];
   const rows = results.map((r) => [r.server, num(r.lines), num(r.linesPerCpuS), num(r.mbPerCpuS, 1), num(r.ingestWallS, 1), num(r.searchableS, 1), num(r.bytesPerLine, 1), num(r.rawOverDisk, 2), num(r.zstdOverDisk, 2), mib(r.peakRssBytes)]);
-  let out = table([head, ...rows]) + "\n\nquery medians (ms)\n";
+  let out = table([head, ...rows]) + "\n\npeak RSS per phase (MiB)\n";
+  const phead = ["server", "lines", "ingest", "searchable+settle", "queries", ...QUERIES.map((q) => q.id)];
+  const prows = results.map((r) => [r.server, num(r.lines), mib(r.peakRssIngestBytes), mib(r.peakRssSettleBytes), mib(r.peakRssQueriesBytes), ...r.queries.map((q) => mib(q.peakRssBytes))]);
+  out += table([phead, ...prows]) + "\n\nquery medians (ms)\n";
   const qhead = ["server", "lines", ...QUERIES.map((q) => q.id)];
   const qrows = results.map((r) => [r.server, num(r.lines), ...r.queries.map((q) => (q.problem !== "" ? (Number.isNaN(q.medianMs) ? "error" : `${num(q.medianMs, 1)}!`) : num(q.medianMs, 1)))]);
   out += table([qhead, ...qrows]) + "\n";

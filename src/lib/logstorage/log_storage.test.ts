@@ -391,3 +391,34 @@ test("forceMerge by partition prefix", async () => {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("unflushed rows: each search gets its own blocks (decoded columns do not outlive it)", async () => {
+  const dir = tmpDir();
+  try {
+    const s = await LogStorage.open(dir, fast);
+    try {
+      commitRows(s, 300, nowNs() - 60_000_000_000n);
+      const seen: object[][] = [];
+      for (let run = 0; run < 2; run++) {
+        const blocks: object[] = [];
+        const rows = new Map<string, string>();
+        await s.search(all(), (b) => {
+          blocks.push(b);
+          const n = b.columnValues("n");
+          const host = b.columnValues("host");
+          for (let i = 0; i < b.rowsCount; i++) rows.set(n[i]!, host[i]!);
+        });
+        assert.equal(rows.size, 300, `rows of search ${run}`);
+        assert.equal(rows.get("4"), "h1", `host of row 4 in search ${run}`);
+        seen.push(blocks);
+      }
+      assert.equal(seen[0]!.length, 3, "one block per stream (host)");
+      assert.equal(seen[1]!.length, 3);
+      for (let i = 0; i < 3; i++) assert.notEqual(seen[0]![i], seen[1]![i], `block ${i} is shared between searches`);
+    } finally {
+      await s.close();
+    }
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

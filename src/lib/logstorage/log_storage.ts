@@ -106,7 +106,7 @@ export class LogStorage implements LogIngester, LogSearcher {
   private pendingRows = 0;
   private inflight: Uint8Array[] = [];
   private inflightRows = 0;
-  private readonly memCache = new WeakMap<Uint8Array, MemBlock[]>();
+  private readonly memCache = new WeakMap<Uint8Array, MemRows[]>();
   private nextPartID: bigint;
   private flushChain: Promise<void> = Promise.resolve();
   private flushQueued: Promise<void> | undefined;
@@ -573,18 +573,20 @@ export class LogStorage implements LogIngester, LogSearcher {
 
   // ---- search ----
 
-  // memBlocks returns the rows not yet in parts as MemBlocks, decoded once
-  // per record (a search decodes only the records committed since the last).
+  // memBlocks returns the rows not yet in parts as MemBlocks. The rows of a
+  // record are grouped once (a search groups only the records committed
+  // since the last); the MemBlocks, which keep the columns they decode, are
+  // new for each search, so that decoded values live only as long as it.
   private memBlocks(): MemBlock[] {
     const out: MemBlock[] = [];
     for (const list of [this.inflight, this.pending]) {
       for (const rec of list) {
-        let blocks = this.memCache.get(rec);
-        if (blocks === undefined) {
-          blocks = memBlocksOf(rec);
-          this.memCache.set(rec, blocks);
+        let groups = this.memCache.get(rec);
+        if (groups === undefined) {
+          groups = memRowsOf(rec);
+          this.memCache.set(rec, groups);
         }
-        for (const b of blocks) out.push(b);
+        for (const g of groups) out.push(new MemBlock(g.tenant, g.streamID, g.stream, g.ts, g.reader, g.off, g.cnt));
       }
     }
     return out;
@@ -789,9 +791,20 @@ export class LogStorage implements LogIngester, LogSearcher {
   }
 }
 
-function memBlocksOf(rec: Uint8Array): MemBlock[] {
+// MemRows are the rows of one stream in one record, sorted by time: what a MemBlock reads.
+interface MemRows {
+  tenant: TenantID;
+  streamID: string;
+  stream: string;
+  ts: BigInt64Array;
+  reader: RecordReader;
+  off: Float64Array;
+  cnt: Uint32Array;
+}
+
+function memRowsOf(rec: Uint8Array): MemRows[] {
   const { readers, groups } = groupRecords([rec]);
-  return groups.map((g) => new MemBlock({ accountID: g.accountID, projectID: g.projectID }, g.streamID, g.stream, g.ts.slice(0, g.n), readers[0]!, g.off.slice(0, g.n), g.cnt.slice(0, g.n)));
+  return groups.map((g) => ({ tenant: { accountID: g.accountID, projectID: g.projectID }, streamID: g.streamID, stream: g.stream, ts: g.ts.slice(0, g.n), reader: readers[0]!, off: g.off.slice(0, g.n), cnt: g.cnt.slice(0, g.n) }));
 }
 
 function cachedID(stream: string): string {
