@@ -1,13 +1,15 @@
 // execute: runs a parsed LogsQL query over a LogSearcher and streams the resulting rows.
 
 import type { Filter, Pipe, Query, StreamTagFilter } from "./ast.ts";
-import type { LogField, LogSearcher, TenantID } from "../logstorage/index.ts";
-import { blockSource, blockToBatch } from "./block_source.ts";
-import { applyFilter, streamFilterFunc } from "./filter_eval.ts";
+import type { LogBlock, LogField, LogSearcher, TenantID } from "../logstorage/index.ts";
+import { blockRowsToBatch, blockSource, blockToBatch } from "./block_source.ts";
+import { applyFilter, keepTimeRange, streamFilterFunc } from "./filter_eval.ts";
 import { batchTimestamps, buildPipeline, isStreamingPipe } from "./pipes.ts";
 import { neededFields, timeOnlyBucketed } from "./needed_fields.ts";
 import { batchRows, getColumn, rowsToBatch, rowsToBatches, sliceRows, type Row, type RowBatch } from "./row_batch.ts";
 import { expandStreamContext } from "./stream_context.ts";
+import { timeSortPlan, TimeTopK } from "./time_top_k.ts";
+import { CountBy, countByPlan } from "./count_by.ts";
 import { parseTimestamp } from "./time_format.ts";
 
 /** ExecuteOptions are the request-level settings of executeQuery. */
@@ -156,20 +158,24 @@ export async function executeQuery(q: Query, src: LogSearcher, opts: ExecuteOpti
   }
   const need = pipes[0]?.t === "stream_context" ? undefined : neededFields(pipes);
   const lazyTime = need !== undefined && timeOnlyBucketed(pipes);
-  // search calls onRows with the matching rows of every block.
-  const search = async (top: TopN | undefined, onRows: (b: RowBatch) => boolean | void): Promise<void> => {
+  // scan calls onMatch with the selection of the matching rows of every block (blocks skip rejects are not read).
+  const scan = async (skip: ((block: LogBlock) => boolean) | undefined, onMatch: (block: LogBlock, bm: Uint8Array, n: number) => boolean | void): Promise<void> => {
     if (lo > hi) return;
     await src.search({ tenants: opts.tenants, minTimestamp: lo, maxTimestamp: hi, streamFilter, signal: opts.signal }, (block) => {
       if (ctx.stop || opts.signal?.aborted) return false;
       if (block.rowsCount === 0 || block.maxTimestamp < lo || block.minTimestamp > hi) return;
-      if (top !== undefined && block.maxTimestamp < top.threshold) return;
+      if (skip !== undefined && skip(block)) return;
       const bm = new Uint8Array(block.rowsCount).fill(1);
-      if (block.minTimestamp < lo || block.maxTimestamp > hi) {
-        const ts = block.timestamps();
-        for (let i = 0; i < ts.length; i++) if (ts[i] < lo || ts[i] > hi) bm[i] = 0;
-      }
-      let n = applyFilter(filter, blockSource(block), bm);
+      if (block.minTimestamp < lo || block.maxTimestamp > hi) keepTimeRange(block.timestamps(), lo, hi, bm);
+      const n = applyFilter(filter, blockSource(block), bm);
       if (n === 0) return;
+      return onMatch(block, bm, n);
+    });
+    opts.signal?.throwIfAborted();
+  };
+  // search calls onRows with the matching rows of every block.
+  const search = async (top: TopN | undefined, onRows: (b: RowBatch) => boolean | void): Promise<void> => {
+    await scan(top === undefined ? undefined : (block) => block.maxTimestamp < top.threshold, (block, bm, n) => {
       if (top !== undefined) {
         const ts = block.timestamps();
         n = 0;
@@ -181,7 +187,6 @@ export async function executeQuery(q: Query, src: LogSearcher, opts: ExecuteOpti
       }
       return onRows(blockToBatch(block, bm, n, top === undefined ? need : undefined, lazyTime));
     });
-    opts.signal?.throwIfAborted();
   };
   if (pipes[0]?.t === "stream_context") {
     const sc = pipes[0];
@@ -198,7 +203,29 @@ export async function executeQuery(q: Query, src: LogSearcher, opts: ExecuteOpti
     return;
   }
   if (limit === 0 || limit > 0 && !pipes.every(rowLocal)) {
+    const counting = countByPlan(pipes);
+    if (counting !== undefined) {
+      // stats count() by at most one field: counted from the blocks, then the rest of the pipes.
+      const agg = new CountBy(counting);
+      await scan(undefined, (block, bm, n) => agg.add(block, bm, n));
+      const rest = buildPipeline(pipes.slice(1), { ...ctx }, onBatch);
+      rest.push(agg.batch());
+      rest.flush();
+      return;
+    }
     const pipeline = buildPipeline(pipes, ctx, onBatch);
+    const plan = timeSortPlan(pipes);
+    if (plan !== undefined) {
+      // A sort by _time cut to k rows: keep the k best rows by timestamp and make rows of only those.
+      const top = new TimeTopK(plan, (block, bm, rows) => blockRowsToBatch(block, bm, rows, false, need, lazyTime));
+      await scan((block) => top.skips(block.minTimestamp, block.maxTimestamp), (block, bm) => top.add(block, bm));
+      for (const b of top.batches()) {
+        pipeline.push(b);
+        if (ctx.stop) break;
+      }
+      pipeline.flush();
+      return;
+    }
     await search(undefined, (b) => {
       pipeline.push(b);
       if (ctx.stop) return false;

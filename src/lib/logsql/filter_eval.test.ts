@@ -5,7 +5,7 @@ import { parseQuery } from "./parser.ts";
 import { executeQuery } from "./execute.ts";
 import { MemoryLogSource, type MemoryRow } from "./memory_source.ts";
 import { getColumn } from "./row_batch.ts";
-import { matchPhrase, matchPrefix, applyFilter } from "./filter_eval.ts";
+import { matchPhrase, matchPrefix, applyFilter, keepTimeRange } from "./filter_eval.ts";
 import { tokenize } from "./tokenize.ts";
 import { compileRegexp } from "./regexp.ts";
 import { blockSource } from "./block_source.ts";
@@ -311,5 +311,17 @@ test("regexp filters stay linear on pathological input", () => {
       assert.ok(performance.now() - start < 500, `${re} on ${n} chars`);
     }),
     { numRuns: 20 },
+  );
+});
+
+test("keepTimeRange keeps the rows of ascending timestamps in [min, max] (property)", () => {
+  fc.assert(
+    fc.property(fc.array(fc.bigInt({ min: -5n, max: 20n }), { maxLength: 30 }), fc.bigInt({ min: -8n, max: 22n }), fc.bigInt({ min: -8n, max: 22n }), fc.array(fc.boolean(), { minLength: 30, maxLength: 30 }), (raw, min, max, sel) => {
+      const ts = BigInt64Array.from([...raw].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+      const bm = Uint8Array.from(ts, (_, i) => (sel[i] ? 1 : 0));
+      const want = [...bm].map((v, i) => (v && ts[i]! >= min && ts[i]! <= max ? 1 : 0)).join("");
+      keepTimeRange(ts, min, max, bm);
+      assert.equal([...bm].join(""), want, `[${ts}] in [${min}, ${max}]`);
+    }),
   );
 });

@@ -8,6 +8,8 @@ import { parseFloatValue } from "./numbers.ts";
 import { parseIPv4 } from "./ipv4.ts";
 import { isTokenChar, tokenize } from "./tokenize.ts";
 import { parseTimestamp } from "./time_format.ts";
+import { bytesMatchRows, bytesPhraseFilter, bytesSubstringFilter, isASCII, type StringColumnBytes } from "./byte_scan.ts";
+import { requiredLiterals, wholeTokens } from "./regexp_literals.ts";
 
 /**
  * ColumnSource is what filters read: a block of the storage or a batch of rows
@@ -25,6 +27,12 @@ export interface ColumnSource {
   numericRange?(name: string): { min: number; max: number } | undefined;
   /** Row timestamps in ns, when known without parsing _time. */
   timestamps?(): BigInt64Array;
+  /** The smallest and largest row timestamp (ns), when known without reading them. */
+  timeBounds?(): readonly [bigint, bigint];
+  /** A column stored as plain strings, as its raw UTF-8 bytes (see LogBlock.stringColumnBytes). */
+  stringColumnBytes?(name: string): StringColumnBytes | undefined;
+  /** A dict column: row i's value is dict[idx[i]]. */
+  dictColumn?(name: string): { dict: readonly string[]; idx: Uint8Array } | undefined;
   /** The stream tags when all rows share one stream. */
   streamTags?(): readonly LogField[] | undefined;
   streamID?(): string | undefined;
@@ -36,6 +44,7 @@ export interface ColumnSource {
  */
 export function applyFilter(f: Filter, src: ColumnSource, bm: Uint8Array): number {
   applyInto(f, src, bm);
+  if (bm.indexOf(1) < 0) return 0;
   let n = 0;
   for (let i = 0; i < bm.length; i++) n += bm[i];
   return n;
@@ -46,6 +55,12 @@ export function matchFilterBitmap(f: Filter, src: ColumnSource): Uint8Array {
   const bm = new Uint8Array(src.rowsCount).fill(1);
   applyInto(f, src, bm);
   return bm;
+}
+
+function countSet(bm: Uint8Array): number {
+  let n = 0;
+  for (let i = 0; i < bm.length; i++) n += bm[i]!;
+  return n;
 }
 
 function anySet(bm: Uint8Array): boolean {
@@ -90,6 +105,17 @@ function applyInto(f: Filter, src: ColumnSource, bm: Uint8Array): void {
       return;
     }
     case "time": {
+      const tb = src.timeBounds?.();
+      if (tb !== undefined) {
+        if (tb[0] >= f.min && tb[1] <= f.max) return;
+        if (tb[1] < f.min || tb[0] > f.max) {
+          bm.fill(0);
+          return;
+        }
+        // A storage block: its timestamps ascend.
+        keepTimeRange(timestampsOf(src), f.min, f.max, bm);
+        return;
+      }
       const ts = timestampsOf(src);
       for (let i = 0; i < bm.length; i++) if (bm[i] && !(ts[i] >= f.min && ts[i] <= f.max)) bm[i] = 0;
       return;
@@ -170,6 +196,27 @@ function applyInto(f: Filter, src: ColumnSource, bm: Uint8Array): void {
   }
 }
 
+/** keepTimeRange clears bm outside the rows whose timestamps (ascending) are in [min, max]. */
+export function keepTimeRange(ts: BigInt64Array, min: bigint, max: bigint, bm: Uint8Array): void {
+  // The first row at or after min, and the first row after max.
+  let a = 0;
+  let b = ts.length;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (ts[m]! < min) a = m + 1;
+    else b = m;
+  }
+  const start = a;
+  b = ts.length;
+  while (a < b) {
+    const m = (a + b) >>> 1;
+    if (ts[m]! <= max) a = m + 1;
+    else b = m;
+  }
+  bm.fill(0, 0, start);
+  bm.fill(0, a);
+}
+
 function timestampsOf(src: ColumnSource): BigInt64Array {
   const t = src.timestamps?.();
   if (t !== undefined) return t;
@@ -192,6 +239,8 @@ interface CompiledLeaf {
   /** For in(): the tokens of each value (a block without any of them is skipped); undefined when not usable. */
   anyTokens: (readonly string[])[] | undefined;
   emptyMatches: boolean;
+  /** Decides the rows from a string column's raw bytes (for filters that can). */
+  bytes: ((col: StringColumnBytes, bm: Uint8Array) => void) | undefined;
 }
 
 const leafCache = new WeakMap<object, CompiledLeaf>();
@@ -205,7 +254,7 @@ function compiledLeaf(f: Leaf): CompiledLeaf {
       anyTokens = f.values.map((v) => tokenize(v));
       if (anyTokens.some((t) => t.length === 0)) anyTokens = undefined;
     }
-    c = { match, tokens: leafTokens(f), anyTokens, emptyMatches: match("") };
+    c = { match, tokens: leafTokens(f), anyTokens, emptyMatches: match(""), bytes: bytesMatcher(f, match) };
     leafCache.set(f, c);
   }
   return c;
@@ -238,6 +287,22 @@ function applyLeaf(f: Leaf, src: ColumnSource, bm: Uint8Array): void {
         return;
       }
       if (r.min >= f.min && r.max <= f.max) return;
+    }
+  }
+  const dc = src.dictColumn?.(field);
+  if (dc !== undefined) {
+    // Each dictionary value is checked once.
+    const ok = new Uint8Array(256);
+    for (let j = 0; j < dc.dict.length; j++) ok[j] = c.match(dc.dict[j]!) ? 1 : 0;
+    const idx = dc.idx;
+    for (let i = 0; i < bm.length; i++) bm[i] &= ok[idx[i]!]!;
+    return;
+  }
+  if (c.bytes !== undefined && src.stringColumnBytes !== undefined) {
+    const col = src.stringColumnBytes(field);
+    if (col !== undefined) {
+      c.bytes(col, bm);
+      return;
     }
   }
   const vals = src.values(field);
@@ -415,6 +480,46 @@ function leafMatcher(f: Leaf): (s: string) => boolean {
   }
 }
 
+// bytesMatcher returns how f decides rows on a string column's raw bytes, or undefined when it cannot.
+function bytesMatcher(f: Leaf, match: (s: string) => boolean): CompiledLeaf["bytes"] {
+  switch (f.t) {
+    case "phrase": {
+      const p = f.phrase;
+      if (p === "" || !isASCII(p)) return undefined;
+      return (col, bm) => bytesPhraseFilter(col, p, bm, match);
+    }
+    case "substring": {
+      const p = f.s;
+      if (p === "" || !isASCII(p)) return undefined;
+      return (col, bm) => bytesSubstringFilter(col, p, bm);
+    }
+    case "regexp": {
+      // Every required literal is searched for (the longest first; single
+      // characters only when nothing longer is known), then the regexp runs
+      // on the rows left.
+      const all = requiredLiterals(f.re).sort((a, b) => b.length - a.length);
+      const lits = all.filter((l) => l.length > 1);
+      if (lits.length === 0 && all.length > 0) lits.push(all[0]!);
+      if (lits.length === 0) return undefined;
+      // The literal that has left the fewest rows so far is searched first.
+      const stats = lits.map((lit) => ({ lit, rowsIn: 1, rowsOut: 1 }));
+      return (col, bm) => {
+        stats.sort((a, b) => a.rowsOut / a.rowsIn - b.rowsOut / b.rowsIn);
+        let left = countSet(bm);
+        for (const st of stats) {
+          if (left === 0) return;
+          st.rowsIn += left;
+          left = bytesSubstringFilter(col, st.lit, bm);
+          st.rowsOut += left;
+        }
+        if (left > 0) bytesMatchRows(col, bm, match);
+      };
+    }
+    default:
+      return undefined;
+  }
+}
+
 // leafTokens are tokens every matching value must contain (for bloom filter checks).
 function leafTokens(f: Leaf): readonly string[] {
   switch (f.t) {
@@ -436,6 +541,11 @@ function leafTokens(f: Leaf): readonly string[] {
         return out;
       }
       return [];
+    case "regexp": {
+      const out: string[] = [];
+      for (const l of requiredLiterals(f.re)) out.push(...wholeTokens(l));
+      return out;
+    }
     case "substring":
       // Tokens at the ends of the substring may be parts of longer tokens.
       if (f.s === "" || isTokenChar(f.s.codePointAt(0)!) || isTokenChar(lastCodePoint(f.s))) return [];

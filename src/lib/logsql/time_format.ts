@@ -112,3 +112,52 @@ export function formatTimestamp(ns: bigint): string {
   f = f.slice(0, e);
   return `${cachedBase}.${f}Z`;
 }
+
+/**
+ * formatTimestampsAt returns formatTimestamp(ts[idx[j]]) for every j; it is
+ * faster when the timestamps are close together (such as a block's rows).
+ */
+export function formatTimestampsAt(ts: BigInt64Array, idx: Uint32Array): string[] {
+  const n = idx.length;
+  const out = new Array<string>(n);
+  if (n === 0) return out;
+  // Offsets in ns from the whole second of the first row, as numbers.
+  const first = ts[idx[0]!]!;
+  let frac0 = first % 1_000_000_000n;
+  if (frac0 < 0n) frac0 += 1_000_000_000n;
+  const baseNs = first - frac0;
+  const baseSec = Number(baseNs / 1_000_000_000n);
+  let lastSec = NaN;
+  let base = "";
+  for (let j = 0; j < n; j++) {
+    const t = ts[idx[j]!]!;
+    const d = Number(t - baseNs);
+    if (!(d >= 0 && d <= Number.MAX_SAFE_INTEGER)) {
+      out[j] = formatTimestamp(t);
+      continue;
+    }
+    let s = Math.floor(d / 1e9);
+    let frac = d - s * 1e9;
+    if (frac < 0) {
+      s--;
+      frac += 1e9;
+    } else if (frac >= 1e9) {
+      s++;
+      frac -= 1e9;
+    }
+    const sec = baseSec + s;
+    if (sec !== lastSec) {
+      base = new Date(sec * 1000).toISOString().slice(0, 19);
+      lastSec = sec;
+    }
+    if (frac === 0) {
+      out[j] = base + "Z";
+      continue;
+    }
+    const f = String(frac + 1e9);
+    let e = f.length;
+    while (f.charCodeAt(e - 1) === 0x30) e--;
+    out[j] = `${base}.${f.slice(1, e)}Z`;
+  }
+  return out;
+}

@@ -12,7 +12,7 @@ import type { RecordReader } from "./rows_record.ts";
 import { decodeTimestamps } from "./timestamps_codec.ts";
 import { tokenize } from "./tokenizer.ts";
 import type { LogBlock, TenantID } from "./types.ts";
-import { ValueType, decodeColumn, isNumericType } from "./values_encoder.ts";
+import { ValueType, decodeColumn, decodeColumnRows, isNumericType, splitStrings } from "./values_encoder.ts";
 
 /** valueHasAllTokens reports whether every token is a token of v. */
 export function valueHasAllTokens(v: string, tokens: readonly string[]): boolean {
@@ -46,6 +46,7 @@ export class StoredBlock implements LogBlock {
   private byName: Map<string, ColumnHeader> | undefined;
   private ts: BigInt64Array | undefined;
   private values = new Map<string, readonly string[]>();
+  private raw = new Map<string, { data: Buffer; offs: Uint32Array }>();
 
   constructor(part: Part, idx: number, tenant: TenantID) {
     this.part = part;
@@ -90,6 +91,11 @@ export class StoredBlock implements LogBlock {
       v = new Array<string>(this.rowsCount).fill("");
     } else if (ch.type === ValueType.const) {
       v = new Array<string>(this.rowsCount).fill(ch.constValue);
+    } else if (this.raw.has(name)) {
+      const { data, offs } = this.raw.get(name)!;
+      const out = new Array<string>(this.rowsCount);
+      for (let i = 0; i < out.length; i++) out[i] = offs[i] === offs[i + 1] ? "" : data.toString("utf8", offs[i], offs[i + 1]);
+      v = out;
     } else {
       const file = name === fn.msgColumn ? fn.messageValuesFilename : fn.valuesFilename;
       const data = unpack(this.part.read(file, ch.valuesOffset, ch.valuesSize));
@@ -97,6 +103,58 @@ export class StoredBlock implements LogBlock {
     }
     this.values.set(name, v);
     return v;
+  }
+
+  columnValuesAt(name: string, idx: Uint32Array): string[] {
+    const m = idx.length;
+    const out = new Array<string>(m);
+    const cached = this.values.get(name);
+    const raw = this.raw.get(name);
+    if (cached !== undefined) {
+      for (let j = 0; j < m; j++) out[j] = cached[idx[j]!]!;
+    } else if (raw !== undefined) {
+      const { data, offs } = raw;
+      for (let j = 0; j < m; j++) {
+        const i = idx[j]!;
+        out[j] = offs[i] === offs[i + 1] ? "" : data.toString("utf8", offs[i], offs[i + 1]);
+      }
+    } else if (2 * m >= this.rowsCount) {
+      // Most rows: decode the column once (and keep it).
+      const all = this.columnValues(name);
+      for (let j = 0; j < m; j++) out[j] = all[idx[j]!]!;
+    } else {
+      const ch = this.header(name);
+      if (ch === undefined) return out.fill("");
+      if (ch.type === ValueType.const) return out.fill(ch.constValue);
+      return decodeColumnRows(ch.type, unpack(this.readValues(name, ch)), this.rowsCount, idx, ch.dict, ch.constValue);
+    }
+    return out;
+  }
+
+  stringColumnBytes(name: string): { data: Buffer; offs: Uint32Array } | undefined {
+    let r = this.raw.get(name);
+    if (r !== undefined) return r;
+    const ch = this.header(name);
+    if (ch === undefined || ch.type !== ValueType.string) return undefined;
+    const u = unpack(this.readValues(name, ch));
+    const data = Buffer.from(u.buffer, u.byteOffset, u.byteLength);
+    r = { data, offs: splitStrings(data, this.rowsCount) };
+    this.raw.set(name, r);
+    return r;
+  }
+
+  dictColumn(name: string): { dict: readonly string[]; idx: Uint8Array } | undefined {
+    const ch = this.header(name);
+    if (ch === undefined || ch.type !== ValueType.dict) return undefined;
+    const idx = unpack(this.readValues(name, ch));
+    if (idx.length !== this.rowsCount) throw new Error(`cannot decode dict column of ${this.rowsCount} rows: got ${idx.length} bytes`);
+    const n = ch.dict.length;
+    for (let i = 0; i < idx.length; i++) if (idx[i]! >= n) throw new Error(`cannot decode dict column: got index ${idx[i]}; want < ${n}`);
+    return { dict: ch.dict, idx };
+  }
+
+  private readValues(name: string, ch: ColumnHeader): Buffer {
+    return this.part.read(name === fn.msgColumn ? fn.messageValuesFilename : fn.valuesFilename, ch.valuesOffset, ch.valuesSize);
   }
 
   constValue(name: string): string | undefined {

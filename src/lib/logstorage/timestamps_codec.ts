@@ -82,6 +82,40 @@ export function encodeTimestamps(dst: ByteBuffer, ts: BigInt64Array, n: number):
   dst.length = p;
 }
 
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+// AddWriter stores base + d (0 <= d < 2^53) into a BigInt64Array without making
+// a bigint per value: it adds on the two 32-bit halves (on little-endian hosts).
+class AddWriter {
+  private readonly lo: Uint32Array;
+  private readonly hi: Int32Array;
+  private readonly baseLo: number;
+  private readonly baseHi: number;
+  private readonly out: BigInt64Array;
+  private readonly base: bigint;
+
+  constructor(out: BigInt64Array, base: bigint) {
+    this.out = out;
+    this.base = base;
+    this.lo = new Uint32Array(out.buffer, out.byteOffset, out.length * 2);
+    this.hi = new Int32Array(out.buffer, out.byteOffset, out.length * 2);
+    this.baseLo = Number(BigInt.asUintN(32, base));
+    this.baseHi = Number(BigInt.asIntN(32, base >> 32n));
+  }
+
+  set(i: number, d: number): void {
+    if (!littleEndian) {
+      this.out[i] = this.base + BigInt(d);
+      return;
+    }
+    const dHi = Math.floor(d / 4294967296);
+    const lo = this.baseLo + (d - dHi * 4294967296);
+    const carry = lo >= 4294967296 ? 1 : 0;
+    this.lo[2 * i] = lo;
+    this.hi[2 * i + 1] = this.baseHi + dHi + carry;
+  }
+}
+
 /** decodeTimestamps is the inverse of encodeTimestamps for n timestamps. */
 export function decodeTimestamps(src: Uint8Array, n: number): BigInt64Array {
   if (src.length < 9) throw new Error(`cannot decode timestamps: got ${src.length} bytes; want at least 9`);
@@ -105,17 +139,18 @@ export function decodeTimestamps(src: Uint8Array, n: number): BigInt64Array {
     const nd = n - 1;
     if (src.length !== 9 + 4 * nd) throw new Error(`cannot decode timestamps: got ${src.length} bytes; want ${9 + 4 * nd}`);
     let acc = 0;
+    const w = new AddWriter(out, t);
     for (let i = 0; i < nd; i++) {
       const v = (src[9 + i]! | (src[9 + nd + i]! << 8) | (src[9 + 2 * nd + i]! << 16)) + src[9 + 3 * nd + i]! * 16777216;
       acc += v * m;
       if (acc > Number.MAX_SAFE_INTEGER) throw new Error("cannot decode timestamps: got a block spanning more than 2^53 ns");
-      out[i + 1] = t + BigInt(acc);
+      w.set(i + 1, acc);
     }
     return out;
   }
   let p = 9;
   // Accumulate small deltas as numbers and convert to bigint once per row.
-  const base = t;
+  const w = new AddWriter(out, t);
   let acc = 0;
   for (let i = 1; i < n; i++) {
     let v = 0;
@@ -129,7 +164,7 @@ export function decodeTimestamps(src: Uint8Array, n: number): BigInt64Array {
     }
     acc += v * m;
     if (acc > Number.MAX_SAFE_INTEGER) throw new Error("cannot decode timestamps: got a block spanning more than 2^53 ns");
-    out[i] = base + BigInt(acc);
+    w.set(i, acc);
   }
   if (p !== src.length) throw new Error(`cannot decode timestamps: got ${src.length - p} trailing bytes`);
   t = 0n;

@@ -62,6 +62,16 @@ export interface LogBlock {
   mayContainTokens(name: string, tokens: readonly string[]): boolean;
   /** Min and max when every value of the column in the block is a number (uint, int or float column), else undefined. */
   numericRange(name: string): { min: number; max: number } | undefined;
+  /**
+   * For a column stored as plain strings: its unpacked bytes, row i's UTF-8
+   * value being data[offs[i], offs[i + 1]) (offs has rowsCount + 1 entries).
+   * Undefined for other columns (optional: blocks may not offer it).
+   */
+  stringColumnBytes?(name: string): { data: Buffer; offs: Uint32Array } | undefined;
+  /** The values of rows idx of the column (as columnValues(name)[idx[j]]), decoding only those rows where it can (optional). */
+  columnValuesAt?(name: string, idx: Uint32Array): string[];
+  /** For a dict column: row i's value is dict[idx[i]]. Undefined for other columns (optional). */
+  dictColumn?(name: string): { dict: readonly string[]; idx: Uint8Array } | undefined;
 }
 
 /** What a search reads. Time bounds are inclusive, in nanoseconds. */

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import fc from "fast-check";
 import { fromPlanes, toPlanes } from "./byte_planes.ts";
-import { ValueType, decodeColumn, encodeColumn, formatIPv4 } from "./values_encoder.ts";
+import { ValueType, decodeColumn, decodeColumnRows, encodeColumn, formatIPv4 } from "./values_encoder.ts";
 
 const typeName = (t: number) => Object.entries(ValueType).find(([, v]) => v === t)?.[0];
 
@@ -103,5 +103,30 @@ test("encodeColumn round trip (property)", () => {
   // Columns of one kind each, so that every typed encoder is exercised.
   for (const gen of [fc.nat().map(String), fc.integer().map(String), fc.double({ noNaN: true, noDefaultInfinity: true }).map(String), fc.ipV4(), fc.date({ noInvalidDate: true, min: new Date(0), max: new Date(4e12) }).map((d) => d.toISOString())]) {
     fc.assert(fc.property(fc.array(gen, { minLength: 9, maxLength: 40 }), (vals) => roundTrip(vals)));
+  }
+});
+
+test("decodeColumnRows decodes the chosen rows as decodeColumn (property)", () => {
+  const kinds = [
+    fc.string({ unit: "grapheme" }),
+    fc.constantFrom("GET", "POST", ""),
+    fc.nat().map(String),
+    fc.integer({ min: 0, max: 300 }).map(String),
+    fc.integer().map(String),
+    fc.double({ noNaN: true, noDefaultInfinity: true }).map(String),
+    fc.ipV4(),
+    fc.date({ noInvalidDate: true, min: new Date(0), max: new Date(4e12) }).map((d) => d.toISOString()),
+    fc.constant("same"),
+  ];
+  for (const gen of kinds) {
+    fc.assert(
+      fc.property(fc.array(gen, { minLength: 1, maxLength: 40 }), fc.array(fc.nat(), { maxLength: 10 }), (vals, picks) => {
+        const enc = encodeColumn(vals);
+        const idx = Uint32Array.from(picks.map((p) => p % vals.length));
+        const all = decodeColumn(enc.type, enc.data, vals.length, enc.dict, enc.constValue);
+        const got = decodeColumnRows(enc.type, enc.data, vals.length, idx, enc.dict, enc.constValue);
+        assert.deepEqual(got, [...idx].map((i) => all[i]), `type ${enc.type} rows ${[...idx]} of ${JSON.stringify(vals)}`);
+      }),
+    );
   }
 });

@@ -437,6 +437,54 @@ export function decodeColumn(type: number, data: Uint8Array, n: number, dict: re
   }
 }
 
+/**
+ * decodeColumnRows returns the values of rows idx (ascending or not) of an
+ * encoded column of n rows, as decodeColumn(...)[idx[j]] would, decoding
+ * only those rows where the encoding allows it. It throws like decodeColumn.
+ */
+export function decodeColumnRows(type: number, data: Uint8Array, n: number, idx: Uint32Array, dict: readonly string[], constValue: string): string[] {
+  const m = idx.length;
+  for (let j = 0; j < m; j++) if (idx[j]! >= n) throw new Error(`BUG: decodeColumnRows: row ${idx[j]} of ${n}`);
+  switch (type) {
+    case ValueType.const:
+      return new Array<string>(m).fill(constValue);
+    case ValueType.string: {
+      const offs = splitStrings(data, n);
+      const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+      const out = new Array<string>(m);
+      for (let j = 0; j < m; j++) {
+        const a = offs[idx[j]!]!;
+        const b = offs[idx[j]! + 1]!;
+        out[j] = a === b ? "" : buf.toString("utf8", a, b);
+      }
+      return out;
+    }
+    case ValueType.dict: {
+      if (data.length !== n) throw badSize("dict", data.length, n);
+      const out = new Array<string>(m);
+      for (let j = 0; j < m; j++) {
+        const v = dict[data[idx[j]!]!];
+        if (v === undefined) throw new Error(`cannot decode dict column: got index ${data[idx[j]!]}; want < ${dict.length}`);
+        out[j] = v;
+      }
+      return out;
+    }
+    default: {
+      const w = fixedWidth(type);
+      if (w === 0) return decodeColumn(type, data, n, dict, constValue);
+      if (data.length !== n * w) throw badSize("fixed-width", data.length, n);
+      // Gather the rows' bytes into planes of m values, then decode those.
+      const sub = new Uint8Array(m * w);
+      for (let b = 0; b < w; b++) {
+        const src = b * n;
+        const dst = b * m;
+        for (let j = 0; j < m; j++) sub[dst + j] = data[src + idx[j]!]!;
+      }
+      return decodeColumn(type, sub, m, dict, constValue);
+    }
+  }
+}
+
 function badSize(what: string, got: number, n: number): Error {
   return new Error(`cannot decode ${what} column of ${n} rows: got ${got} bytes`);
 }
@@ -446,12 +494,31 @@ function typedView(data: Uint8Array, n: number, width: number, what: string): Ui
   return data;
 }
 
-function decodeStrings(data: Uint8Array, n: number, out: string[]): string[] {
-  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
-  const lens = new Uint32Array(n);
+/**
+ * splitStrings returns the n + 1 offsets of the values of an encoded string
+ * column of n rows: row i's UTF-8 bytes are data[offs[i], offs[i + 1]). It
+ * throws "cannot decode ..." when data does not hold exactly n values.
+ */
+export function splitStrings(data: Uint8Array, n: number): Uint32Array {
+  const offs = new Uint32Array(n + 1);
   let p = 0;
   const end = data.length;
   for (let i = 0; i < n; i++) {
+    // Lengths below 2^14 (one or two bytes) take the short way.
+    if (p + 1 < end) {
+      const b0 = data[p]!;
+      if (b0 < 0x80) {
+        offs[i + 1] = b0;
+        p++;
+        continue;
+      }
+      const b1 = data[p + 1]!;
+      if (b1 < 0x80) {
+        offs[i + 1] = (b0 & 0x7f) | (b1 << 7);
+        p += 2;
+        continue;
+      }
+    }
     let l = 0;
     let shift = 0;
     for (;;) {
@@ -461,14 +528,26 @@ function decodeStrings(data: Uint8Array, n: number, out: string[]): string[] {
       if (b < 0x80) break;
       shift += 7;
     }
-    lens[i] = l;
+    offs[i + 1] = l;
   }
+  // The lengths become offsets past the lengths' varints.
+  offs[0] = p;
   for (let i = 0; i < n; i++) {
-    const l = lens[i]!;
-    if (p + l > end) throw new Error(`cannot decode string column of ${n} rows: value ${i} is cut short`);
-    out[i] = l === 0 ? "" : buf.toString("utf8", p, p + l);
-    p += l;
+    const e = offs[i]! + offs[i + 1]!;
+    if (e > end) throw new Error(`cannot decode string column of ${n} rows: value ${i} is cut short`);
+    offs[i + 1] = e;
   }
-  if (p !== end) throw new Error(`cannot decode string column of ${n} rows: got ${end - p} trailing bytes`);
+  if (offs[n] !== end) throw new Error(`cannot decode string column of ${n} rows: got ${end - offs[n]!} trailing bytes`);
+  return offs;
+}
+
+function decodeStrings(data: Uint8Array, n: number, out: string[]): string[] {
+  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const offs = splitStrings(data, n);
+  for (let i = 0; i < n; i++) {
+    const a = offs[i]!;
+    const b = offs[i + 1]!;
+    out[i] = a === b ? "" : buf.toString("utf8", a, b);
+  }
   return out;
 }
