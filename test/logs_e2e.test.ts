@@ -73,6 +73,11 @@ test("jsonline entries come back with their fields, stream and time", async () =
     assert.deepEqual(sfv.values, [{ value: "h1", hits: 2 }, { value: "h2", hits: 1 }]);
     const stats = (await (await s.get(`/select/logsql/stats_query?query=${encodeURIComponent("* | stats by (level) count() n")}&time=${Math.floor(t / 1000) + 60}`)).json()) as { data: { result: { metric: Record<string, string>; value: [number, string] }[] } };
     assert.deepEqual(stats.data.result.map((x) => [x.metric, x.value[1]]).sort(), [[{ __name__: "n", level: "error" }, "1"], [{ __name__: "n", level: "info" }, "2"]]);
+    const range = (await (await s.get(`/select/logsql/stats_query_range?query=${encodeURIComponent("* | stats by (level) count() n")}&start=${Math.floor(t / 1000) - 3600}&end=${Math.floor(t / 1000) + 60}&step=1h`)).json()) as { data: { resultType: string; result: { metric: Record<string, string>; values: [number, string][] }[] } };
+    assert.equal(range.data.resultType, "matrix");
+    assert.deepEqual(range.data.result.map((x) => [x.metric.level, x.values.reduce((a, v) => a + Number(v[1]), 0)]).sort(), [["error", 1], ["info", 2]]);
+    const facets = (await (await s.get(`/select/logsql/facets?query=*`)).json()) as { facets: { field_name: string; values: { field_value: string; hits: number }[] }[] };
+    assert.deepEqual(facets.facets.find((f) => f.field_name === "level")?.values.sort((a, b) => a.field_value.localeCompare(b.field_value)), [{ field_value: "error", hits: 1 }, { field_value: "info", hits: 2 }]);
   } finally {
     await s.stop();
   }
