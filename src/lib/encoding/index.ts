@@ -31,3 +31,4 @@ export {
   zigzagDecode,
   zigzagEncode,
 } from "./varint.ts";
+export { xxhash64 } from "./xxhash64.ts";

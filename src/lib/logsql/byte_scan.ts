@@ -2,7 +2,7 @@
 // string column, without decoding the rows to JS strings (only the rows whose
 // neighbouring bytes are not ASCII are decoded, to check word boundaries).
 
-import { isTokenChar } from "./tokenize.ts";
+import { isTokenChar } from "../logstorage/index.ts";
 
 /** StringColumnBytes is a string column as stored: row i is data[offs[i], offs[i + 1]). */
 export interface StringColumnBytes {

@@ -6,7 +6,7 @@ import { executeQuery } from "./execute.ts";
 import { MemoryLogSource, type MemoryRow } from "./memory_source.ts";
 import { getColumn } from "./row_batch.ts";
 import { matchPhrase, matchPrefix, applyFilter, keepTimeRange } from "./filter_eval.ts";
-import { tokenize } from "./tokenize.ts";
+import { tokenize } from "../logstorage/index.ts";
 import { compileRegexp } from "./regexp.ts";
 import { blockSource } from "./block_source.ts";
 import type { LogBlock } from "../logstorage/index.ts";

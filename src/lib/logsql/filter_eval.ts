@@ -6,7 +6,7 @@ import { compileAnchored } from "../regexutil/index.ts";
 import { compileRegexp } from "./regexp.ts";
 import { parseFloatValue } from "./numbers.ts";
 import { parseIPv4 } from "./ipv4.ts";
-import { isTokenChar, tokenize } from "./tokenize.ts";
+import { isTokenChar, tokenize } from "../logstorage/index.ts";
 import { parseTimestamp } from "./time_format.ts";
 import { bytesMatchRows, bytesPhraseFilter, bytesSubstringFilter, isASCII, type StringColumnBytes } from "./byte_scan.ts";
 import { requiredLiterals, wholeTokens } from "./regexp_literals.ts";

@@ -10,7 +10,7 @@ export { executeQuery, queryTimeRange, type ExecuteOptions } from "./execute.ts"
 export type { RowBatch } from "./row_batch.ts";
 export { formatRowBatchJSONLines } from "./json_lines.ts";
 export { parseExtraFilters, addExtraFilters, canLiveTail, statsQueryInfo, withStatsTimeStep, hits, type StatsQueryInfo, type HitsSeries, type HitsOptions } from "./query_info.ts";
-export { tokenize } from "./tokenize.ts";
+export { tokenize } from "../logstorage/index.ts";
 export { parseDuration, parseNumber } from "./numbers.ts";
 export { parseTimestamp, formatTimestamp } from "./time_format.ts";
 export { MemoryLogSource, type MemoryRow, type MemoryStats } from "./memory_source.ts";

@@ -1,7 +1,7 @@
 // lexer: splits a LogsQL query into tokens (words, quoted strings, punctuation).
 
 import { LogsQLParseError } from "./logsql_parse_error.ts";
-import { isTokenChar } from "./tokenize.ts";
+import { isTokenChar } from "../logstorage/index.ts";
 
 /** Token is one lexeme: `s` is its value (unquoted for strings), `raw` its source text. */
 export interface Token {

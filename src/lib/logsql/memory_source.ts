@@ -1,7 +1,7 @@
 // memory_source: an in-memory LogSearcher for tests, building blocks per stream from rows.
 
 import type { LogBlock, LogField, LogSearcher, SearchOptions, StreamInfo, TenantID } from "../logstorage/index.ts";
-import { tokenize } from "./tokenize.ts";
+import { tokenize } from "../logstorage/index.ts";
 
 /** MemoryRow is one log entry for MemoryLogSource. */
 export interface MemoryRow {

@@ -3,7 +3,7 @@
 // values before the regexp runs. The extraction is conservative: when in doubt, fewer
 // (or no) literals.
 
-import { isTokenChar } from "./tokenize.ts";
+import { isTokenChar } from "../logstorage/index.ts";
 
 /**
  * requiredLiterals returns ASCII strings every value matched by re (RE2 syntax,

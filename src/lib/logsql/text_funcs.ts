@@ -1,8 +1,8 @@
 // text_funcs: value transformations of the unpack_*, pack_*, unroll, unpack_words, collapse_nums and hash pipes.
 
 import { readJSONString } from "./extract_format.ts";
-import { isTokenChar } from "./tokenize.ts";
-import { xxhash64 } from "./xxhash64.ts";
+import { isTokenChar } from "../logstorage/index.ts";
+import { xxhash64 } from "../encoding/index.ts";
 
 /** unpackJSON flattens a JSON object into fields ("a.b" for nested objects; arrays, numbers, booleans and null as JSON text). Anything else gives no fields. */
 export function unpackJSON(s: string): Map<string, string> {

@@ -4,5 +4,5 @@
 
 export * from "./types.ts";
 export { LogStorage, type LogStorageOptions, type LogStorageStats } from "./log_storage.ts";
-export { tokenize } from "./tokenizer.ts";
+export { isTokenChar, tokenize } from "./tokenizer.ts";
 export { canonicalStream, parseCanonicalStream, streamIDOf } from "./stream.ts";

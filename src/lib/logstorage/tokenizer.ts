@@ -26,6 +26,12 @@ function classifyBmp(c: number): number {
   return k;
 }
 
+/** isTokenChar reports whether the code point c is a token character. */
+export function isTokenChar(c: number): boolean {
+  if (c <= 0xffff) return classifyBmp(c) === 1;
+  return unicodeTokenRe.test(String.fromCodePoint(c));
+}
+
 /**
  * tokenCharLen returns how many UTF-16 code units the token character at
  * s[i] occupies (1, or 2 for an astral letter/digit), or 0 when s[i] does not

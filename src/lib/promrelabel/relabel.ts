@@ -5,7 +5,7 @@
 
 import { parseRelabelConfigs, type Rule } from "./config.ts";
 import { expandTemplate } from "./submatch.ts";
-import { hash64 } from "./xxhash64.ts";
+import { xxhash64 as hash64 } from "../encoding/index.ts";
 import type { LabelsBuf } from "./labels_buf.ts";
 
 const encoder = new TextEncoder();

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { SubmatchRegex, UnanchoredRegex, expandTemplate, translateToJs } from "./submatch.ts";
 import { GraphiteLabelTemplate, GraphiteMatchTemplate } from "./graphite.ts";
-import { hash64 } from "./xxhash64.ts";
+import { xxhash64 as hash64 } from "../encoding/index.ts";
 
 test("SubmatchRegex.exec: captures of whole-string matches", () => {
   const f = (re: string, s: string, want: string[] | null) => assert.deepEqual(new SubmatchRegex(re).exec(s), want, `${re} on ${JSON.stringify(s)}`);

@@ -9,7 +9,7 @@ import { QueryError, type EvalConfig } from "./eval_config.ts";
 import { evalNumber } from "./eval.ts";
 import { canonicalTags, copyMetricName, copyTimeseries, metricKey, removeEmptySeries, removeTagsIgnoring, removeTagsOn, setTag, type Timeseries } from "./timeseries.ts";
 import { formatG } from "./rollup_format.ts";
-import { xxhash64 } from "./xxhash64.ts";
+import { xxhash64 } from "../encoding/index.ts";
 import { vmrangeBucketIdx, vmrangeLabel } from "./rollup_histogram.ts";
 import { vmrangeBucketsToLE } from "./histogram.ts";
 

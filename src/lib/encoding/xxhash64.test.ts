@@ -7,4 +7,5 @@ test("xxhash64 matches the reference vectors", () => {
   f("", 0xef46db3751d8e999n);
   f("a", 0xd24ec4f1a98c6e5bn);
   f("abc", 0x44bc2cf5ad770999n);
+  f("Nobody inspects the spammish repetition", 0xfbcea83c8a378bf1n);
 });

@@ -1,6 +1,7 @@
 // xxHash64 with seed 0 (https://github.com/Cyan4973/xxHash), as
-// VictoriaMetrics uses through github.com/cespare/xxhash to order series in
-// limitk(). BigInt arithmetic: only for small inputs off the hot path.
+// VictoriaMetrics uses through github.com/cespare/xxhash: limitk() ordering,
+// relabeling's hashmod, LogsQL's hash pipe. BigInt arithmetic: only for small
+// inputs off the hot path.
 
 const M = (1n << 64n) - 1n;
 const P1 = 0x9e3779b185ebca87n;
