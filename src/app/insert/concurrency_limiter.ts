@@ -6,7 +6,7 @@
 import * as os from "node:os";
 import type * as http from "node:http";
 import * as flags from "../../lib/flagutil/index.ts";
-import { HttpError, type Request, type Router, type RouteHandler, type RouteOptions } from "../../lib/httpserver/index.ts";
+import { ConcurrencyLimiter, HttpError, type Request, type Router, type RouteHandler, type RouteOptions } from "../../lib/httpserver/index.ts";
 import { counter, gauge } from "../../lib/metrics/index.ts";
 import { formatGoDuration } from "../../lib/query/index.ts";
 
@@ -19,60 +19,13 @@ const maxQueueDuration = flags.duration("insert.maxQueueDuration", "1m",
 const limitReached = counter("vm_concurrent_insert_limit_reached_total");
 const limitTimeout = counter("vm_concurrent_insert_limit_timeout_total");
 
-/** InsertLimiter hands out up to capacity slots; waiters get them in FIFO order. */
-export class InsertLimiter {
-  readonly capacity: number;
-  current = 0;
-  private readonly waiters: Array<() => void> = [];
+let limiter: ConcurrencyLimiter | undefined;
 
-  constructor(capacity: number) {
-    if (!(capacity >= 1)) throw new Error(`BUG: capacity must be at least 1; got ${capacity}`);
-    this.capacity = capacity;
-  }
-
-  /** tryAcquire takes a slot when one is free at once. */
-  tryAcquire(): boolean {
-    if (this.current >= this.capacity) return false;
-    this.current++;
-    return true;
-  }
-
-  /** acquire resolves true once a slot is taken, or false after waitMs without one. */
-  acquire(waitMs: number): Promise<boolean> {
-    if (this.tryAcquire()) return Promise.resolve(true);
-    return new Promise((resolve) => {
-      const wake = (): void => {
-        clearTimeout(timer);
-        resolve(true);
-      };
-      const timer = setTimeout(() => {
-        const i = this.waiters.indexOf(wake);
-        if (i >= 0) this.waiters.splice(i, 1);
-        resolve(false);
-      }, Math.max(0, waitMs));
-      this.waiters.push(wake);
-    });
-  }
-
-  /** release frees a slot, handing it straight to the oldest waiter if any. */
-  release(): void {
-    const w = this.waiters.shift();
-    if (w !== undefined) {
-      w(); // the slot passes on; current stays
-      return;
-    }
-    if (this.current <= 0) throw new Error("BUG: InsertLimiter.release without acquire");
-    this.current--;
-  }
-}
-
-let limiter: InsertLimiter | undefined;
-
-function getLimiter(): InsertLimiter {
+function getLimiter(): ConcurrencyLimiter {
   if (limiter === undefined) {
     const n = maxConcurrentInserts.value;
     if (!(n >= 1)) throw new Error(`cannot use -maxConcurrentInserts=${n}: want a positive number`);
-    limiter = new InsertLimiter(n);
+    limiter = new ConcurrencyLimiter(n);
     gauge("vm_concurrent_insert_capacity", () => limiter!.capacity);
     gauge("vm_concurrent_insert_current", () => limiter!.current);
   }

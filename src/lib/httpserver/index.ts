@@ -25,3 +25,4 @@ export { selectEncoding, compressibleContentType } from "./compression.ts";
 export type { ResponseEncoding } from "./compression.ts";
 export { Router } from "./router.ts";
 export type { RouteHandler, RouteOptions } from "./router.ts";
+export { ConcurrencyLimiter } from "./concurrency_limiter.ts";
