@@ -11,6 +11,7 @@ import { handleFederate } from "./federate.ts";
 import { handlePlaceholder, placeholderAnswers } from "./placeholder_api.ts";
 import { handleLabelValues, handleLabels, handleSeries, handleTSDBStatus } from "./prometheus_api.ts";
 import { logSlowQueries } from "./slow_query_log.ts";
+import { handleVMAlertPath, handleVMAlertRedirect, initVMAlertProxy, proxyVMAlertRequest, vmalertProxiedPaths, vmalertProxyEnabled } from "./vmalert_proxy.ts";
 import { handleActiveQueries, handleBuildInfo, handleExpandWithExprs, handlePrettifyQuery, handleQuery, handleQueryRange, handleTopQueries, resetRollupResultCache } from "./query_api.ts";
 
 /**
@@ -21,6 +22,7 @@ import { handleActiveQueries, handleBuildInfo, handleExpandWithExprs, handlePret
  */
 export function registerRoutes(outer: Router, storage: Storage): void {
   initConcurrencyLimit();
+  initVMAlertProxy();
   const router = {
     add(path: string, h: RouteHandler, opts?: RouteOptions): void {
       outer.add(path, limitConcurrency(logSlowQueries(h)), opts);
@@ -52,8 +54,11 @@ export function registerRoutes(outer: Router, storage: Storage): void {
     router.add(prefix + "/api/v1/status/tsdb", (req, res) => handleTSDBStatus(req, res, storage), { metricPath: "/api/v1/status/tsdb" });
     router.add(prefix + "/federate", (req, res) => handleFederate(req, res, storage), { metricPath: "/federate" });
     for (const p of placeholderAnswers.keys()) {
-      router.add(prefix + p, (req, res) => handlePlaceholder(req, res, p), { metricPath: p });
+      const proxied = vmalertProxiedPaths.has(p);
+      router.add(prefix + p, (req, res) => (proxied && vmalertProxyEnabled() ? proxyVMAlertRequest(req, res) : handlePlaceholder(req, res, p)), { metricPath: p });
     }
+    router.add(prefix + "/vmalert", (req, res) => handleVMAlertRedirect(req, res), { metricPath: "/vmalert" });
+    router.add(prefix + "/vmalert/*", (req, res) => handleVMAlertPath(req, res), { metricPath: "/vmalert" });
     router.add(prefix + "/api/v1/label/*", async (req, res) => {
       const rest = req.path.slice(prefix.length + "/api/v1/label/".length);
       const m = /^(.+)\/values$/.exec(rest);

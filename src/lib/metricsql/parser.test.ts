@@ -269,6 +269,10 @@ test("bool, on, ignoring, group_left, group_right, prefix", () => {
   f("foo * ignoring(x) group_right(*) bar", "foo * ignoring(x) group_right(*) bar");
   f('foo * on() group_left(*) prefix "ns_" bar', 'foo * on() group_left(*) prefix "ns_" bar');
   f("foo * on() GROUP_LEFT(*) PREFIX 'x_' bar", 'foo * on() group_left(*) prefix "x_" bar');
+  f('foo / on(a) group_right(*) prefix "p_" bar', 'foo / on(a) group_right(*) prefix "p_" bar');
+  f('foo / ignoring(a) group_right( * ) prefix `p_` (bar)', 'foo / ignoring(a) group_right(*) prefix "p_" bar');
+  f('foo > bool on(a) group_left(*) prefix "" bar', 'foo >bool on(a) group_left(*) prefix "" bar');
+  f('sum(foo) by (a) * on(a) group_left(*) prefix "x_" sum(bar) by (a, b)', 'sum(foo) by(a) * on(a) group_left(*) prefix "x_" sum(bar) by(a,b)');
   f("foo == bool on(a) group_right(b) bar", "foo ==bool on(a) group_right(b) bar");
   f("foo and on(job) bar", "foo and on(job) bar");
   f("foo unless ignoring(x) bar", "foo unless ignoring(x) bar");
@@ -440,6 +444,8 @@ test("parse errors name the problem and its position", () => {
   bad("foo and bool bar", 8, 'bool modifier cannot be applied to "and"');
   bad("foo and on(x) group_left bar", 14, 'modifier "group_left" cannot be applied to "and"');
   bad("foo + on(x) group_left(*,a) bar", 24, 'unexpected token "," after "*"');
+  bad("foo + on(x) group_left(a,*) bar", 25, 'unexpected token "*"');
+  bad("foo + on(x) group_left(*) prefix 1 bar", 33, 'unexpected token "1"');
   bad('foo + on() prefix "x" bar', 18, 'identExpr: unexpected token "\\"x\\""');
   bad("foo keep_metric_names", 4, 'unparsed data left: "keep_metric_names"');
   bad('"foo" keep_metric_names', 6, "unparsed data left");

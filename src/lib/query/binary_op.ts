@@ -1,7 +1,8 @@
 // Binary operators over series with VictoriaMetrics 1.79.5 semantics
 // (app/vmselect/promql/binary_op.go): one-to-one matching on the labels left
 // after on()/ignoring() (the metric name never takes part), group_left /
-// group_right copying the listed labels from the "one" side, a number on
+// group_right copying the listed labels (or all of them with `*`, and with
+// an optional `prefix "p_"`, both newer than 1.79.5) from the "one" side, a number on
 // either side applies to every series, comparisons filter (or give 0/1 with
 // bool), and/or/unless/if/ifnot/default work per point.
 
@@ -225,21 +226,34 @@ function mergeNonOverlapping(dst: Timeseries, src: Timeseries): boolean {
 
 // setTags copies the labels names from src to dst (removing the ones src
 // lacks); with a prefix (`group_left(a) prefix "p_"`, newer than 1.79.5) they
-// are copied as p_<name>.
-function setTags(dst: Timeseries, names: readonly string[], src: Timeseries, prefix = ""): void {
+// are copied as p_<name>. `*` (group_left(*), newer than 1.79.5) copies every
+// label of src except the metric name. Labels listed in on() (skip) are not
+// copied: they are equal on both sides already, and a prefix would only
+// duplicate them (as VictoriaMetrics' MetricName.SetTags).
+// Difference from VictoriaMetrics: a listed label that src lacks removes
+// p_<name> from dst (VictoriaMetrics removes <name>, keeping a stale p_<name>).
+function setTags(dst: Timeseries, names: readonly string[], src: Timeseries, prefix: string, skip: readonly string[]): void {
+  if (names.length === 1 && names[0] === "*") {
+    for (const [k, v] of src.tags) {
+      if (!skip.includes(k)) setTag(dst, prefix + k, v);
+    }
+    return;
+  }
   for (const n of names) {
-    if (n === "*") throw new QueryError("group_left(*) and group_right(*) are not supported");
-    setTag(dst, prefix === "" ? n : prefix + n, getTag(src, n));
+    if (skip.includes(n)) continue;
+    // The metric name is copied as is, never prefixed.
+    setTag(dst, n === "__name__" ? n : prefix + n, getTag(src, n));
   }
 }
 
 function groupJoin(side: string, be: BinaryOpExpr, rvsLeft: Timeseries[], rvsRight: Timeseries[], tssLeft: Timeseries[], tssRight: Timeseries[]): void {
   const joinTags = be.joinModifier!.args;
   const prefix = be.joinModifierPrefix?.value ?? "";
+  const skip = be.groupModifier?.op === "on" ? be.groupModifier.args : [];
   for (const tsLeft of tssLeft) {
     resetMetricGroupIfRequired(be, tsLeft);
     if (tssRight.length === 1) {
-      setTags(tsLeft, joinTags, tssRight[0]!, prefix);
+      setTags(tsLeft, joinTags, tssRight[0]!, prefix, skip);
       rvsLeft.push(tsLeft);
       rvsRight.push(tssRight[0]!);
       continue;
@@ -247,7 +261,7 @@ function groupJoin(side: string, be: BinaryOpExpr, rvsLeft: Timeseries[], rvsRig
     const m = new Map<string, { left: Timeseries; right: Timeseries }>();
     for (const tsRight of tssRight) {
       const c = copyTimeseries(tsLeft);
-      setTags(c, joinTags, tsRight, prefix);
+      setTags(c, joinTags, tsRight, prefix, skip);
       const key = c.name + "\x00" + tagsKey(c);
       const pair = m.get(key);
       if (pair === undefined) {

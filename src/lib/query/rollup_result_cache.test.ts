@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mergeCachedAndFresh, RollupResultCache } from "./rollup_result_cache.ts";
+import { defaultReachMs, mergeCachedAndFresh, RollupResultCache } from "./rollup_result_cache.ts";
 import type { Timeseries } from "./timeseries.ts";
 
 const series = (name: string, values: number[]): Timeseries => ({ name, tags: new Map([["job", "a"]]), values: Float64Array.from(values), timestamps: new Float64Array(0) });
@@ -85,4 +85,43 @@ test("mergeCachedAndFresh joins series by labels", () => {
   f([series("a", [1, 2])], [series("a", [3, 4])], 2, "a:1,2,3,4");
   f([series("a", [1, 2]), series("b", [5, 6])], [series("a", [3, 4])], 2, "a:1,2,3,4 b:5,6,NaN,NaN");
   f([series("a", [1, 2, 3])], [series("c", [9])], 3, "a:1,2,3,NaN c:NaN,NaN,NaN,9");
+});
+
+test("setRetentionBound: entries that may have read samples older than the bound go", () => {
+  // f puts an entry over 10_000..10_050 with the given reach, moves the bound, and says whether it stays.
+  const f = (reach: number | undefined, bound: number, kept: boolean) => {
+    const c = new RollupResultCache(1 << 20);
+    c.put("k", names("m"), 10_000, 10_050, 10, [series("m", [1, 2, 3, 4, 5, 6])], c.generation(), reach);
+    c.setRetentionBound(bound);
+    assert.equal(c.get("k", 10_000, 10_050, 10) !== undefined, kept, `reach=${reach} bound=${bound}`);
+    assert.equal(c.stats().invalidations, kept ? 0 : 1, `invalidations: reach=${reach} bound=${bound}`);
+    assert.equal(c.stats().entries, kept ? 1 : 0, `entries: reach=${reach} bound=${bound}`);
+  };
+  f(300, 9_700, true); // reads back to 9_700: still visible
+  f(300, 9_701, false);
+  f(0, 10_000, true);
+  f(0, 10_001, false);
+  f(0, 20_000, false); // a bound after the whole entry (its partition dropped)
+  f(undefined, 10_000 - defaultReachMs, true);
+  f(undefined, 10_001 - defaultReachMs, false);
+});
+
+test("setRetentionBound: later puts that may have read hidden samples are skipped; the bound never goes back", () => {
+  const c = new RollupResultCache(1 << 20);
+  c.setRetentionBound(5_000);
+  c.put("old", names("m"), 10_000, 10_050, 10, [series("m", [1, 2, 3, 4, 5, 6])], c.generation(), 5_001);
+  assert.equal(show(c.get("old", 10_000, 10_050, 10)?.series), "miss", "reads from 4_999 < bound");
+  c.put("ok", names("m"), 10_000, 10_050, 10, [series("m", [1, 2, 3, 4, 5, 6])], c.generation(), 3_000);
+  assert.equal(show(c.get("ok", 10_000, 10_050, 10)?.series), "m:1,2,3,4,5,6");
+  c.setRetentionBound(1_000); // older: ignored
+  c.put("old", names("m"), 10_000, 10_050, 10, [series("m", [1, 2, 3, 4, 5, 6])], c.generation(), 5_001);
+  assert.equal(show(c.get("old", 10_000, 10_050, 10)?.series), "miss", "the bound stays at 5_000");
+  // Entries far from the bound survive many moves of it; the one at the edge goes.
+  c.put("edge", names("m"), 6_000, 6_050, 10, [series("m", [1, 2, 3, 4, 5, 6])], c.generation(), 0);
+  for (let b = 5_001; b <= 6_000; b += 100) c.setRetentionBound(b);
+  assert.equal(c.stats().entries, 2);
+  c.setRetentionBound(6_001);
+  assert.equal(show(c.get("edge", 6_000, 6_050, 10)?.series), "miss");
+  assert.equal(show(c.get("ok", 10_000, 10_050, 10)?.series), "m:1,2,3,4,5,6");
+  assert.throws(() => c.put("bad", null, 0, 10, 10, [], c.generation(), NaN), /BUG: reachMs must be >= 0; got NaN/);
 });

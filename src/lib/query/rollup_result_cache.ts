@@ -9,6 +9,14 @@
 // every deletion (invalidate()), and the entries of the metric names written
 // whose range holds the written time are dropped. A query that was running
 // while such a write happened does not store its result.
+//
+// Retention hides samples older than a bound that moves forward with time
+// (and later drops their partitions): setRetentionBound() drops the entries
+// whose points may have read samples older than the bound, and put() stores
+// none. An entry's points at start.. read samples back to start - reachMs
+// (the rollup window and the lookback for the previous sample, on the grid
+// the entry is stored for); the caller passes it, and an hour is assumed when
+// it does not.
 
 import type { Timeseries } from "./timeseries.ts";
 import { metricKey } from "./timeseries.ts";
@@ -22,7 +30,12 @@ interface Entry {
   step: number;
   series: Timeseries[];
   bytes: number;
+  /** how far before start the points may have read samples */
+  reach: number;
 }
+
+/** defaultReachMs is the reach put() assumes when the caller gives none: rollup windows plus lookback up to an hour. */
+export const defaultReachMs = 3_600_000;
 
 interface Invalidation {
   gen: number;
@@ -65,6 +78,10 @@ export class RollupResultCache {
   /** generation: bumped by every invalidation */
   private gen = 0;
   private log: Invalidation[] = [];
+  /** samples older than this are hidden by retention */
+  private retentionMinT = -Infinity;
+  /** no entry reads samples older than this (a lower bound: entries may have gone since) */
+  private oldestReach = Infinity;
   private readonly counters = { requests: 0, fullHits: 0, partialHits: 0, misses: 0, invalidations: 0 };
 
   constructor(maxBytes: number) {
@@ -106,10 +123,15 @@ export class RollupResultCache {
    * put stores series over the grid start..end (step apart; values[i] is the
    * point start + i*step) for key, unless an invalidation reported since
    * generation gen touches names at or before end. names are the metric
-   * names the result depends on (null: any). The series are copied.
+   * names the result depends on (null: any). reachMs says how far before
+   * start the points may have read samples (rollup window + lookback;
+   * default defaultReachMs): a result that may have read samples
+   * older than the retention bound is not stored. The series are copied.
    */
-  put(key: string, names: ReadonlySet<string> | null, start: number, end: number, step: number, series: readonly Timeseries[], gen: number): void {
+  put(key: string, names: ReadonlySet<string> | null, start: number, end: number, step: number, series: readonly Timeseries[], gen: number, reachMs = defaultReachMs): void {
     if (this.maxBytes <= 0 || end < start) return;
+    if (!(reachMs >= 0)) throw new Error(`BUG: reachMs must be >= 0; got ${reachMs}`);
+    if (start - reachMs < this.retentionMinT) return;
     if (gen !== this.gen) {
       if (this.log.length === 0 || this.log[0]!.gen > gen + 1) return; // too old to tell
       for (const inv of this.log) if (inv.gen > gen && inv.minT <= end && intersects(inv.names, names)) return;
@@ -124,7 +146,8 @@ export class RollupResultCache {
     }
     if (bytes > this.maxBytes / 8) return;
     this.remove(key);
-    this.entries.set(key, { key, names, start, end: start + (n - 1) * step, step, series: copies, bytes });
+    this.entries.set(key, { key, names, start, end: start + (n - 1) * step, step, series: copies, bytes, reach: reachMs });
+    this.oldestReach = Math.min(this.oldestReach, start - reachMs);
     this.bytes += bytes;
     while (this.bytes > this.maxBytes) {
       const first = this.entries.keys().next().value!;
@@ -147,6 +170,31 @@ export class RollupResultCache {
         this.counters.invalidations++;
       }
     }
+  }
+
+  /**
+   * setRetentionBound tells the cache that samples older than minT are now
+   * hidden by retention (or dropped with their partition): the entries whose
+   * points may have read such samples go, and later put()s of results that
+   * may have read them are skipped. A bound older than a previous one is
+   * ignored (retention only moves forward). Call it before each query with
+   * the storage's retentionMinT().
+   */
+  setRetentionBound(minT: number): void {
+    if (!(minT > this.retentionMinT)) return;
+    this.retentionMinT = minT;
+    // Called before every query: scan the entries only when one may be affected.
+    if (minT <= this.oldestReach) return;
+    let oldest = Infinity;
+    for (const e of [...this.entries.values()]) {
+      if (e.start - e.reach < minT) {
+        this.remove(e.key);
+        this.counters.invalidations++;
+      } else {
+        oldest = Math.min(oldest, e.start - e.reach);
+      }
+    }
+    this.oldestReach = oldest;
   }
 
   /** reset drops every entry (as /internal/resetRollupResultCache does). */
