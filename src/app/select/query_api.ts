@@ -3,6 +3,7 @@
 // (app/vmselect/prometheus/prometheus.go and its *.qtpl templates).
 
 import type * as http from "node:http";
+import * as os from "node:os";
 import * as flags from "../../lib/flagutil/index.ts";
 import { sendJSON, type Request } from "../../lib/httpserver/index.ts";
 import { parseDuration } from "../../lib/flagutil/index.ts";
@@ -18,6 +19,7 @@ import {
   sortedTags,
   QueryTimeoutError,
   RollupResultCache,
+  RollupWorkerPool,
   validateMaxPoints,
   type EvalConfig,
   type SeriesSource,
@@ -34,6 +36,20 @@ import { foldsIntoIncrementalAggr, QuerySource, queryLimits } from "./query_sour
 import { formatTimeRange, QueryTracer } from "./query_tracer.ts";
 
 const maxQueryDuration = flags.duration("search.maxQueryDuration", "30s", "The maximum duration for query execution");
+const maxWorkersPerQuery = flags.int("search.maxWorkersPerQuery", Math.min(32, os.availableParallelism()), "The maximum number of CPU cores a single query can use: the series of a selector are decoded and rolled up in this many worker threads (shared by concurrent queries; 1 runs queries on the main thread only). Values above the number of CPU cores available are lowered to it");
+
+let rollupWorkers: RollupWorkerPool | undefined;
+
+// rollupWorkerPool returns the process's pool of rollup workers, sized by
+// -search.maxWorkersPerQuery (threads start on first use, stop when idle).
+function rollupWorkerPool(): RollupWorkerPool {
+  if (rollupWorkers === undefined) {
+    const cpus = os.availableParallelism();
+    const n = maxWorkersPerQuery.value <= 0 ? Math.min(32, cpus) : Math.min(maxWorkersPerQuery.value, cpus);
+    rollupWorkers = new RollupWorkerPool(n);
+  }
+  return rollupWorkers;
+}
 const maxPointsPerTimeseries = flags.int("search.maxPointsPerTimeseries", 30_000, "The maximum points per a single timeseries returned from /api/v1/query_range. This option doesn't limit the number of scanned raw samples in the database");
 const latencyOffset = flags.duration("search.latencyOffset", "30s", "The time when data points become visible in query results after the collection. Too small value can result in incomplete last points for query results");
 const maxStalenessInterval = flags.duration("search.maxStalenessInterval", "0s", "The maximum interval for staleness calculations. By default it is automatically calculated from the median interval between samples");
@@ -63,6 +79,8 @@ gauge(`vm_cache_size_bytes{type="storage/blockPayload"}`, () => blockPayloadCach
 
 function rollupCacheFor(storage: Storage): RollupResultCache {
   rollupCache.setMaxBytes(rollupCacheSize.value);
+  // Samples older than the retention bound are hidden now: drop what read them.
+  rollupCache.setRetentionBound(storage.retentionMinT());
   if (!rollupCacheStorages.has(storage)) {
     rollupCacheStorages.add(storage);
     storage.setWriteListener(cacheTimestampOffset.value, (names, minT) => rollupCache.invalidate(names, minT));
@@ -349,6 +367,7 @@ function makeEvalConfig(
     maxPointsPerSeries: maxPointsPerTimeseries.value,
     deadline,
     source: new QuerySource(source, limits, qt),
+    workers: rollupWorkerPool(),
   };
 }
 

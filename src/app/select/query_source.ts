@@ -7,7 +7,7 @@
 import * as os from "node:os";
 import * as flags from "../../lib/flagutil/index.ts";
 import type { Expr } from "../../lib/metricsql/index.ts";
-import { getRollupFunc, QueryError, type SeriesSource, type SourceFilter, type SourceSeries } from "../../lib/query/index.ts";
+import { getRollupFunc, isBatchSource, QueryError, type BatchSource, type SeriesSource, type SourceBatch, type SourceFilter, type SourceSeries } from "../../lib/query/index.ts";
 import { formatTimeRange, type QueryTracer } from "./query_tracer.ts";
 
 const maxSamplesPerSeries = flags.int("search.maxSamplesPerSeries", 30_000_000, "The maximum number of raw samples a single query can scan per each time series. This option allows limiting memory usage");
@@ -108,10 +108,69 @@ export class QuerySource implements SeriesSource {
   /** samplesRead counts the raw samples of all searches so far. */
   samplesRead = 0;
 
+  /**
+   * searchBatches is there when inner's is: the same search handing out
+   * series undecoded (see BatchSource), under the same limits and trace,
+   * which are checked as each batch is reported decoded.
+   */
+  readonly searchBatches?: BatchSource["searchBatches"];
+
   constructor(inner: SeriesSource, limits: QueryLimits, qt?: QueryTracer) {
     this.inner = inner;
     this.limits = limits;
     this.qt = qt;
+    if (isBatchSource(inner)) this.searchBatches = (f, minT, maxT, maxSeries, bs, bb) => this.batches(inner, f, minT, maxT, maxSeries, bs, bb);
+  }
+
+  private *batches(inner: BatchSource, filters: readonly SourceFilter[], minT: number, maxT: number, maxSeries: number, bs: number, bb: number): Generator<SourceBatch> {
+    const lim = this.limits;
+    let qt = this.qt !== undefined && !this.qt.isDone ? this.qt.newChild(`fetch matching series: filters=${formatFilters(filters)}, timeRange=${formatTimeRange(minT, maxT)}`) : undefined;
+    const pool = lim.memory;
+    const seriesBytes = 16 * lim.pointsPerSeries;
+    let listed = 0;
+    let series = 0;
+    let samples = 0;
+    let reserved = 0;
+    let pending = 0;
+    let ended = false;
+    const finishTrace = (): void => {
+      qt?.donef(`series=${series}, samples=${samples}`);
+      qt = undefined;
+    };
+    const decoded = (counts: Uint32Array): void => {
+      pending--;
+      for (let i = 0; i < counts.length; i++) {
+        const n = counts[i]!;
+        if (n === 0) continue;
+        if (lim.maxSamplesPerSeries > 0 && n >= lim.maxSamplesPerSeries) {
+          throw new QueryError(`cannot process more than ${lim.maxSamplesPerSeries} samples per series; either increase -search.maxSamplesPerSeries or reduce time range for the query`);
+        }
+        samples += n;
+        series++;
+        this.seriesRead++;
+        this.samplesRead += n;
+      }
+      if (lim.maxSamplesPerQuery > 0 && samples > lim.maxSamplesPerQuery) {
+        throw new QueryError(`cannot select more than -search.maxSamplesPerQuery=${lim.maxSamplesPerQuery} samples; possible solutions: to increase the -search.maxSamplesPerQuery; to reduce time range for the query; to use more specific label filters in order to select lower number of series`);
+      }
+      if (ended && pending === 0) finishTrace();
+    };
+    try {
+      for (const b of inner.searchBatches(filters, minT, maxT, maxSeries, bs, bb)) {
+        for (let i = 0; i < b.batch.count; i++) {
+          listed++;
+          if (pool === null) continue;
+          if (!pool.tryGet(seriesBytes)) this.memoryError(listed, reserved + seriesBytes, pool);
+          reserved += seriesBytes;
+        }
+        pending++;
+        yield { labels: b.labels, batch: b.batch, decoded };
+      }
+    } finally {
+      pool?.put(reserved);
+      ended = true;
+      if (pending === 0) finishTrace();
+    }
   }
 
   *search(filters: readonly SourceFilter[], minT: number, maxT: number, maxSeries: number): Generator<SourceSeries> {

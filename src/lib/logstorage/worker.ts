@@ -94,7 +94,9 @@ export function runJob(job: Job): JobResult {
   }
 }
 
-if (parentPort !== null) {
+// Only as a worker's entry module: other workers import this file through
+// their package's index.ts and must not answer its messages.
+if (parentPort !== null && import.meta.main) {
   const port = parentPort;
   port.on("message", (job: Job) => {
     let res: JobResult;

@@ -15,10 +15,12 @@ import {
   type MetricExpr,
   type RollupExpr,
 } from "../metricsql/index.ts";
-import { evalRollup, getRollupFunc, getRollupTimeRange, maxSilenceInterval, type RollupArg, type RollupFuncInfo } from "./rollup.ts";
+import { evalRollup, getRollupFunc, getRollupTimeRange, maxSilenceInterval, type RollupArg, type RollupFuncInfo, type RollupRow } from "./rollup.ts";
+import { runRollupJob, type RollupJob, type RollupJobResult, type RollupWorkerPool } from "./rollup_workers.ts";
 import { alignStartEnd, checkDeadline, getTimestamps, QueryError, validateMaxPoints, withRange, yieldIfBusy, type EvalConfig } from "./eval_config.ts";
 import { newTimeseries, type Timeseries } from "./timeseries.ts";
-import type { SourceFilter } from "./source.ts";
+import { isBatchSource, type SourceBatch, type SourceFilter } from "./source.ts";
+import { recycleBatchBuffer } from "../storage/index.ts";
 import { evalBinaryOp } from "./binary_op.ts";
 import { evalAggrFunc } from "./aggr.ts";
 import { evalTransformFunc } from "./transform.ts";
@@ -340,8 +342,29 @@ async function evalRollupOverMetricNow(
   const out: Timeseries[] = [];
   const seen = new Set<string>();
   const groups = toSourceFilters(me, ec.enforcedFilters);
+  const src = ec.source;
+  const workers = ec.workers;
+  if (isBatchSource(src) && workers !== undefined && workers.size > 1) {
+    const job = { funcName: info.name, args, cfg };
+    for (const filters of groups) {
+      const batches = src.searchBatches(filters, minTimestamp, maxTimestamp, ec.maxSeries, batchSeries, batchBytes);
+      await rollupBatches(ec, workers, job, batches, (labels, rows) => {
+        if (groups.length > 1) {
+          const key = JSON.stringify(labels);
+          if (seen.has(key)) return;
+          seen.add(key);
+        }
+        rollupRowsToSeries(out, info, keepNames, labels, rows, timestamps);
+        if (sink !== undefined) {
+          for (const ts of out) sink(ts);
+          out.length = 0;
+        }
+      });
+    }
+    return out;
+  }
   for (const filters of groups) {
-    for (const s of ec.source.search(filters, minTimestamp, maxTimestamp, ec.maxSeries)) {
+    for (const s of src.search(filters, minTimestamp, maxTimestamp, ec.maxSeries)) {
       if (groups.length > 1) {
         const key = JSON.stringify(s.labels);
         if (seen.has(key)) continue;
@@ -363,6 +386,74 @@ async function evalRollupOverMetricNow(
     }
   }
   return out;
+}
+
+// Batches of at most this many series (or about this many payload bytes)
+// go to a rollup worker: small enough to spread a query over the workers
+// and to keep the first one busy early, large enough that messages cost
+// little.
+const batchSeries = 128;
+const batchBytes = 1 << 20;
+
+/**
+ * rollupBatches rolls up the series of batches on workers, at
+ * most two batches per worker at a time, and hands each series' rows to
+ * onSeries in batch order. A search that yields one batch only is rolled up
+ * in this thread (a worker would only add latency).
+ */
+async function rollupBatches(
+  ec: EvalConfig,
+  workers: RollupWorkerPool,
+  job: Omit<RollupJob, "batch">,
+  batches: Iterable<SourceBatch>,
+  onSeries: (labels: ReadonlyArray<readonly [string, string]>, rows: RollupRow[]) => void,
+): Promise<void> {
+  const consume = (sb: SourceBatch, r: RollupJobResult): void => {
+    recycleBatchBuffer(r.payload);
+    sb.decoded?.(r.samples);
+    let row = 0;
+    for (let i = 0; i < r.samples.length; i++) {
+      const k = r.rows[i]!;
+      if (r.samples[i] === 0) continue;
+      const rows: RollupRow[] = [];
+      for (let j = 0; j < k; j++, row++) {
+        const tags = r.tags[row];
+        const values = r.values.subarray(row * r.points, (row + 1) * r.points);
+        rows.push(tags === null ? { values } : { tags: tags!, values });
+      }
+      onSeries(sb.labels[i]!, rows);
+    }
+  };
+  const it = batches[Symbol.iterator]();
+  const inflight: Array<{ sb: SourceBatch; p: Promise<RollupJobResult | Error> }> = [];
+  const maxInflight = 2 * workers.size;
+  try {
+    let cur = it.next();
+    if (cur.done === true) return;
+    let next = it.next();
+    if (next.done === true) {
+      consume(cur.value, runRollupJob({ ...job, batch: cur.value.batch }));
+      return;
+    }
+    for (;;) {
+      const sb = cur.value;
+      // A failed job's error is kept as a value until its turn, so that no
+      // promise is left rejected unobserved when an earlier one fails.
+      inflight.push({ sb, p: workers.run({ ...job, batch: sb.batch }).catch((e: unknown) => e as Error) });
+      while (inflight.length >= maxInflight || (next.done === true && inflight.length > 0)) {
+        const f = inflight.shift()!;
+        const r = await f.p;
+        if (r instanceof Error) throw r;
+        checkDeadline(ec);
+        consume(f.sb, r);
+      }
+      if (next.done === true) return;
+      cur = next;
+      next = it.next();
+    }
+  } finally {
+    it.return?.();
+  }
 }
 
 async function evalRollupOverSubquery(ec: EvalConfig, info: RollupFuncInfo, args: RollupArg[], re: RollupExpr, keepNames: boolean): Promise<Timeseries[]> {

@@ -2,6 +2,7 @@
 
 import type { SeriesSource, SourceFilter } from "./source.ts";
 import type { RollupResultCache } from "./rollup_result_cache.ts";
+import type { RollupWorkerPool } from "./rollup_workers.ts";
 
 /** EvalConfig is what evaluation of an expression needs; all times are Unix milliseconds. */
 export interface EvalConfig {
@@ -28,6 +29,12 @@ export interface EvalConfig {
    * (now - -search.cacheTimestampOffset).
    */
   rollupCache?: { cache: RollupResultCache; maxCachedEnd: number };
+  /**
+   * Worker threads that decode and roll up the series of sources that hand
+   * them out in batches (BatchSource); without it, or with fewer than two
+   * workers, everything runs in the calling thread.
+   */
+  workers?: RollupWorkerPool;
   /** Cached output timestamps; set by getTimestamps. */
   timestamps?: Float64Array;
 }

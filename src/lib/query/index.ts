@@ -16,12 +16,13 @@ export {
   validateMaxPoints,
   type EvalConfig,
 } from "./eval_config.ts";
-export type { SeriesSource, SourceFilter, SourceSeries } from "./source.ts";
+export { isBatchSource, type BatchSource, type SeriesSource, type SourceBatch, type SourceFilter, type SourceSeries } from "./source.ts";
 export { compareTagNames, sortedTags, type Timeseries } from "./timeseries.ts";
 export { aggrFuncNames, formatFloatF } from "./aggr.ts";
 export { transformFuncNames } from "./transform.ts";
 export { formatGoDuration, QueryStats } from "./query_stats.ts";
 export { RollupResultCache, type RollupResultCacheStats } from "./rollup_result_cache.ts";
+export { RollupWorkerPool } from "./rollup_workers.ts";
 export {
   aggrOverTimeNames,
   evalRollup,

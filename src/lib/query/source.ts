@@ -1,6 +1,8 @@
 // The narrow interface the evaluator reads raw samples through. The storage
 // engine satisfies it as it is; tests use an in-memory implementation.
 
+import type { SeriesBatch } from "../storage/index.ts";
+
 /** SourceFilter is one label matcher; label "__name__" is the metric name; regexps are anchored. */
 export interface SourceFilter {
   label: string;
@@ -28,4 +30,32 @@ export interface SourceSeries {
  */
 export interface SeriesSource {
   search(filters: readonly SourceFilter[], minT: number, maxT: number, maxSeries: number): Iterable<SourceSeries>;
+}
+
+/**
+ * SourceBatch is several series of a search with their samples still
+ * encoded: labels[i] belongs to series i of batch, which
+ * decodeBatchSeries (lib/storage) decodes in any thread. decoded, when
+ * present, must be called with the samples of each series once they are
+ * decoded (for the source's limits and statistics); it throws a QueryError
+ * when a limit is broken.
+ */
+export interface SourceBatch {
+  labels: ReadonlyArray<ReadonlyArray<readonly [string, string]>>;
+  batch: SeriesBatch;
+  decoded?: (samples: Uint32Array) => void;
+}
+
+/**
+ * BatchSource is a SeriesSource that can also hand out its series undecoded,
+ * in batches of up to batchSeries series or about batchBytes of payload, so
+ * that the evaluator decodes and rolls them up in worker threads.
+ */
+export interface BatchSource extends SeriesSource {
+  searchBatches(filters: readonly SourceFilter[], minT: number, maxT: number, maxSeries: number, batchSeries: number, batchBytes: number): Iterable<SourceBatch>;
+}
+
+/** isBatchSource reports whether s can hand out undecoded batches. */
+export function isBatchSource(s: SeriesSource): s is BatchSource {
+  return typeof (s as Partial<BatchSource>).searchBatches === "function";
 }

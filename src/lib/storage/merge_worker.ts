@@ -48,7 +48,9 @@ export function runMergeJob(job: MergeJob): MergeResult {
   }
 }
 
-if (parentPort !== null) {
+// Only as a worker's entry module: other workers import this file through
+// their package's index.ts and must not answer its messages.
+if (parentPort !== null && import.meta.main) {
   const port = parentPort;
   port.on("message", (job: MergeJob) => {
     let res: MergeResult;

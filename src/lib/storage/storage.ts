@@ -18,6 +18,7 @@ import { cacheDirname, dataDirname, indexdbDirname, snapshotsDirname, walDirname
 import { IndexDB, dateOf, SeriesLimitError, type TSDBStatus } from "./index_db.ts";
 import { canonicalLabels, marshalMetricName, unmarshalMetricName, metricGroupOf, metricIDOf, type Label } from "./metric_name.ts";
 import { SeriesMerger } from "./series_merger.ts";
+import { SeriesBatchBuilder, type SeriesBatch } from "./series_batch.ts";
 import { isStaleNaN } from "../encoding/index.ts";
 import { MAX_RAW_ROWS } from "./raw_rows.ts";
 import { Table } from "./table.ts";
@@ -441,6 +442,17 @@ export class Storage {
     this.writeListener = fn === undefined ? undefined : { lagMs, fn };
   }
 
+  /**
+   * retentionMinT returns the retention bound at now: searches hide samples
+   * older than it (they stay on disk until their partition is dropped, which
+   * happens only once all of its samples are older than it). The bound only
+   * moves forward; a cache of query results drops what depends on older
+   * samples (RollupResultCache.setRetentionBound).
+   */
+  retentionMinT(now = Date.now()): number {
+    return this.table.retentionBounds(now)[0];
+  }
+
   /** searchSeries finds the series matching filters with samples in [minT, maxT], sorted by TSID. */
   searchSeries(filters: readonly TagFilter[], minT: number, maxT: number, maxSeries: number): { tsids: Float64Array; keys: string[] } {
     const ids = this.index.searchMetricIDs(filters, minT, maxT, maxSeries);
@@ -470,6 +482,40 @@ export class Storage {
         this.counters.samplesScanned += m.n;
         yield { key, labels: unmarshalMetricName(key), tsid: m.tsid, timestamps: m.ts, values: m.vals, n: m.n };
       }
+    } finally {
+      for (const p of parts) p.decRef();
+    }
+  }
+
+  /**
+   * searchBatches is search without decoding: it yields the series matching
+   * filters in batches of up to batchSeries series (or about batchBytes of
+   * payload), each with their labels and their blocks still encoded
+   * (SeriesBatch, decoded with decodeBatchSeries, in any thread). A series
+   * may decode to no samples in [minT, maxT].
+   */
+  *searchBatches(filters: readonly TagFilter[], minT: number, maxT: number, maxSeries: number, batchSeries: number, batchBytes: number): Generator<{ labels: Label[][]; batch: SeriesBatch }> {
+    this.counters.searches++;
+    minT = Math.max(minT, this.table.retentionBounds()[0]);
+    if (minT > maxT) return;
+    this.table.flushRawRows();
+    const { tsids, keys } = this.searchSeries(filters, minT, maxT, maxSeries);
+    if (tsids.length === 0) return;
+    const parts = this.table.pinParts(minT, maxT);
+    try {
+      const m = new SeriesMerger(parts, tsids, { minT, maxT, dedupInterval: this.opts.dedupIntervalMs, useBlockCache: true });
+      const b = new SeriesBatchBuilder();
+      let labels: Label[][] = [];
+      let k = 0;
+      while (m.nextBlocks(b)) {
+        while (k < tsids.length && tsids[k]! < m.tsid) k++;
+        labels.push(unmarshalMetricName(keys[k]!));
+        if (b.series >= batchSeries || b.payloadBytes >= batchBytes) {
+          yield { labels, batch: b.finish(minT, maxT, this.opts.dedupIntervalMs) };
+          labels = [];
+        }
+      }
+      if (b.series > 0) yield { labels, batch: b.finish(minT, maxT, this.opts.dedupIntervalMs) };
     } finally {
       for (const p of parts) p.decRef();
     }
