@@ -343,8 +343,8 @@ async function evalRollupOverMetricNow(
   const seen = new Set<string>();
   const groups = toSourceFilters(me, ec.enforcedFilters);
   const src = ec.source;
-  const workers = ec.workers;
-  if (isBatchSource(src) && workers !== undefined && workers.size > 1) {
+  if (isBatchSource(src)) {
+    const workers = ec.workers !== undefined && ec.workers.size > 1 ? ec.workers : undefined;
     const job = { funcName: info.name, args, cfg };
     for (const filters of groups) {
       const batches = src.searchBatches(filters, minTimestamp, maxTimestamp, ec.maxSeries, batchSeries, batchBytes);
@@ -396,14 +396,14 @@ const batchSeries = 128;
 const batchBytes = 1 << 20;
 
 /**
- * rollupBatches rolls up the series of batches on workers, at
- * most two batches per worker at a time, and hands each series' rows to
- * onSeries in batch order. A search that yields one batch only is rolled up
- * in this thread (a worker would only add latency).
+ * rollupBatches rolls up the series of batches on workers (in this thread
+ * when there are none), at most two batches per worker at a time, and hands
+ * each series' rows to onSeries in batch order. A search that yields one
+ * batch only is rolled up in this thread (a worker would only add latency).
  */
 async function rollupBatches(
   ec: EvalConfig,
-  workers: RollupWorkerPool,
+  workers: RollupWorkerPool | undefined,
   job: Omit<RollupJob, "batch">,
   batches: Iterable<SourceBatch>,
   onSeries: (labels: ReadonlyArray<readonly [string, string]>, rows: RollupRow[]) => void,
@@ -424,6 +424,17 @@ async function rollupBatches(
       onSeries(sb.labels[i]!, rows);
     }
   };
+  if (workers === undefined) {
+    for (const sb of batches) {
+      consume(sb, runRollupJob({ ...job, batch: sb.batch }));
+      const y = yieldIfBusy();
+      if (y !== undefined) {
+        await y;
+        checkDeadline(ec);
+      }
+    }
+    return;
+  }
   const it = batches[Symbol.iterator]();
   const inflight: Array<{ sb: SourceBatch; p: Promise<RollupJobResult | Error> }> = [];
   const maxInflight = 2 * workers.size;

@@ -64,6 +64,18 @@ export class SampleRuns {
     this.n = off + rows;
   }
 
+  /** addBlockWithTimestamps is addBlock with the timestamps already decoded (ts.length rows). */
+  addBlockWithTimestamps(ts: Float64Array, minT: number, valBytes: Uint8Array, valType: number, firstValue: number, scale: number): void {
+    const off = this.n;
+    const rows = ts.length;
+    this.ensure(off + rows);
+    if (off > 0 && minT < this.ts[off - 1]!) this.sorted = false;
+    this.runStarts.push(off);
+    this.ts.set(ts, off);
+    unmarshalValues(off === 0 ? this.vals : this.vals.subarray(off), valBytes, valType, firstValue, scale, rows);
+    this.n = off + rows;
+  }
+
   /**
    * finish puts the runs in time order, keeps samples in [minT, maxT], drops
    * those in del (a deleted range) and deduplicates with interval dedup (0: none).

@@ -23,7 +23,8 @@ test("searchBatches decoded with decodeBatchSeries gives what search gives, over
         labels.push([["__name__", s % 2 === 0 ? "even" : "odd"], ["i", String(s)]]);
         for (let k = 0; k < 40; k++) {
           const j = round * 40 + k;
-          ts.push(t0 + j * 15_000 + (s % 7));
+          // Series of one name share their timestamps, as series of one scrape do.
+          ts.push(t0 + j * 15_000 + (s % 2) * 7);
           vs.push(s % 5 === 0 && j % 17 === 3 ? NaN : s * 1000 + j * 1.25);
         }
         offsets.push(ts.length);
@@ -40,16 +41,24 @@ test("searchBatches decoded with decodeBatchSeries gives what search gives, over
       const got: string[] = [];
       const runs = new SampleRuns();
       let batches = 0;
+      let sharedTs = 0;
       for (const { labels, batch } of st.searchBatches(filters, minT, maxT, 1000, 32, 1 << 20)) {
         batches++;
         assert.ok(batch.count <= 32, `batch of ${batch.count} series`);
         assert.equal(labels.length, batch.count);
+        // meta has 11 fields per block; field 6 is where its timestamps start.
+        const starts = new Set<number>();
+        for (let o = 6; o < batch.meta.length; o += 11) {
+          if (starts.has(batch.meta[o]!)) sharedTs++;
+          starts.add(batch.meta[o]!);
+        }
         for (let i = 0; i < batch.count; i++) {
           const n = decodeBatchSeries(batch, i, runs);
           if (n > 0) got.push(fmt(labels[i]!, runs.ts, runs.vals, n));
         }
       }
       assert.equal(batches, Math.ceil(200 / 32), `batches for [${minT}, ${maxT}]`);
+      assert.ok(sharedTs > 100, `blocks sharing stored timestamps: ${sharedTs}`);
       assert.equal(got.length, want.length, `series in [${minT}, ${maxT}]`);
       assert.deepEqual(got, want);
     }

@@ -6,15 +6,20 @@
 import { SampleRuns } from "./sample_runs.ts";
 
 /** fields per block in SeriesBatch.meta */
-const F = 8;
-const F_ROWS = 0, F_TS_TYPE = 1, F_MIN_T = 2, F_VAL_TYPE = 3, F_FIRST = 4, F_SCALE = 5, F_TS_END = 6, F_VAL_END = 7;
+const F = 11;
+const F_ROWS = 0, F_TS_TYPE = 1, F_MIN_T = 2, F_VAL_TYPE = 3, F_FIRST = 4, F_SCALE = 5, F_TS_START = 6, F_TS_END = 7, F_VAL_START = 8, F_VAL_END = 9;
+// F_TS_SHARED is 1 on the first block of timestamps that later blocks share.
+const F_TS_SHARED = 10;
 
 /**
  * SeriesBatch is the undecoded samples of count series: series i owns blocks
  * [blockStart[i], blockStart[i+1]); block b's header fields are
- * meta[b*8 .. b*8+8) and its timestamp and value payloads are consecutive
- * stretches of payload (a view of the start of its buffer). Samples outside [minT, maxT] are dropped when decoded;
- * dedupInterval (ms, 0 = none) deduplicates. Every array owns its buffer.
+ * meta[b*11 .. b*11+11) and its timestamp and value payloads are stretches of
+ * payload (a view of the start of its buffer). Blocks whose timestamps are
+ * the same stored bytes (series scraped together share them) share one
+ * stretch, so it is decoded once per batch. Samples outside [minT, maxT] are
+ * dropped when decoded; dedupInterval (ms, 0 = none) deduplicates. Every
+ * array owns its buffer.
  */
 export interface SeriesBatch {
   count: number;
@@ -61,6 +66,8 @@ export class SeriesBatchBuilder {
   private meta = new Float64Array(64 * F);
   private payload: Uint8Array<ArrayBuffer> | undefined;
   private bytes = 0;
+  // timestamp payloads already in this batch: key -> [start, end, first block]
+  private tsSeen = new Map<string, [number, number, number]>();
 
   /** series is the number of series added so far. */
   get series(): number { return this.count; }
@@ -75,10 +82,25 @@ export class SeriesBatchBuilder {
     this.blockStart[this.count] = this.blocks;
   }
 
-  /** addBlock appends a block of the current series: its payloads (decompressed) and header fields. */
-  addBlock(rows: number, tsBytes: Uint8Array, tsType: number, minT: number, valBytes: Uint8Array, valType: number, firstValue: number, scale: number): void {
+  /**
+   * addBlock appends a block of the current series: its payloads
+   * (decompressed) and header fields. tsID, when given, identifies the stored
+   * timestamp bytes (for instance their part and offset): a later block with
+   * the same tsID, type and minT reuses them.
+   */
+  addBlock(rows: number, tsBytes: Uint8Array, tsType: number, minT: number, valBytes: Uint8Array, valType: number, firstValue: number, scale: number, tsID?: string): void {
     if (this.count === 0) throw new Error("BUG: SeriesBatchBuilder.addBlock before startSeries");
-    const need = this.bytes + tsBytes.length + valBytes.length;
+    let tsStart = -1, tsEnd = -1;
+    let tsKey: string | undefined;
+    if (tsID !== undefined) {
+      tsKey = `${tsID} ${tsType} ${minT}`;
+      const seen = this.tsSeen.get(tsKey);
+      if (seen !== undefined) {
+        [tsStart, tsEnd] = seen;
+        this.meta[seen[2] * F + F_TS_SHARED] = 1;
+      }
+    }
+    const need = this.bytes + (tsStart < 0 ? tsBytes.length : 0) + valBytes.length;
     this.payload ??= newPayload(need);
     if (need > this.payload.length) {
       let cap = this.payload.length * 2;
@@ -89,9 +111,14 @@ export class SeriesBatchBuilder {
       this.payload = p;
     }
     const payload = this.payload;
-    payload.set(tsBytes, this.bytes);
-    this.bytes += tsBytes.length;
-    const tsEnd = this.bytes;
+    if (tsStart < 0) {
+      tsStart = this.bytes;
+      payload.set(tsBytes, this.bytes);
+      this.bytes += tsBytes.length;
+      tsEnd = this.bytes;
+      if (tsKey !== undefined) this.tsSeen.set(tsKey, [tsStart, tsEnd, this.blocks]);
+    }
+    const valStart = this.bytes;
     payload.set(valBytes, this.bytes);
     this.bytes += valBytes.length;
     if ((this.blocks + 1) * F > this.meta.length) {
@@ -102,7 +129,9 @@ export class SeriesBatchBuilder {
     const o = this.blocks * F;
     const m = this.meta;
     m[o + F_ROWS] = rows; m[o + F_TS_TYPE] = tsType; m[o + F_MIN_T] = minT; m[o + F_VAL_TYPE] = valType;
-    m[o + F_FIRST] = firstValue; m[o + F_SCALE] = scale; m[o + F_TS_END] = tsEnd; m[o + F_VAL_END] = this.bytes;
+    m[o + F_FIRST] = firstValue; m[o + F_SCALE] = scale;
+    m[o + F_TS_START] = tsStart; m[o + F_TS_END] = tsEnd; m[o + F_VAL_START] = valStart; m[o + F_VAL_END] = this.bytes;
+    m[o + F_TS_SHARED] = 0;
     this.blocks++;
     this.blockStart[this.count] = this.blocks;
   }
@@ -127,6 +156,7 @@ export class SeriesBatchBuilder {
     this.count = 0;
     this.blocks = 0;
     this.bytes = 0;
+    this.tsSeen.clear();
     return b;
   }
 }
@@ -140,24 +170,52 @@ function grow32(a: Uint32Array, n: number): Uint32Array<ArrayBuffer> {
 }
 
 /**
- * decodeBatchSeries decodes series i of b into out (reset first): its samples
- * in time order, clipped and deduplicated; returns out.n. Corrupt payloads
- * throw as the decoders do.
+ * BatchDecoder decodes the series of batches. It keeps the timestamps it
+ * decoded from the current batch, so that series sharing them (the same
+ * stretch of payload) get a copy instead of decoding them again.
  */
-export function decodeBatchSeries(b: SeriesBatch, i: number, out: SampleRuns): number {
-  out.reset();
-  const m = b.meta;
-  const p = b.payload;
-  const first = b.blockStart[i]!, last = b.blockStart[i + 1]!;
-  let pos = first === 0 ? 0 : m[(first - 1) * F + F_VAL_END]!;
-  for (let k = first; k < last; k++) {
-    const o = k * F;
-    const tsEnd = m[o + F_TS_END]!, valEnd = m[o + F_VAL_END]!;
-    out.addBlock(m[o + F_ROWS]!, p.subarray(pos, tsEnd), m[o + F_TS_TYPE]!, m[o + F_MIN_T]!, p.subarray(tsEnd, valEnd), m[o + F_VAL_TYPE]!, m[o + F_FIRST]!, m[o + F_SCALE]!);
-    pos = valEnd;
+export class BatchDecoder {
+  private batch: SeriesBatch | undefined;
+  private tsCache = new Map<number, Float64Array>();
+
+  /**
+   * decode decodes series i of b into out (reset first): its samples in time
+   * order, clipped and deduplicated; returns out.n. Corrupt payloads throw as
+   * the decoders do.
+   */
+  decode(b: SeriesBatch, i: number, out: SampleRuns): number {
+    if (b !== this.batch) {
+      this.batch = b;
+      this.tsCache.clear();
+    }
+    out.reset();
+    const m = b.meta;
+    const p = b.payload;
+    for (let k = b.blockStart[i]!, last = b.blockStart[i + 1]!; k < last; k++) {
+      const o = k * F;
+      const rows = m[o + F_ROWS]!;
+      const tsStart = m[o + F_TS_START]!;
+      const vals = p.subarray(m[o + F_VAL_START]!, m[o + F_VAL_END]!);
+      const cached = this.tsCache.get(tsStart);
+      if (cached !== undefined && cached.length === rows) {
+        out.addBlockWithTimestamps(cached, m[o + F_MIN_T]!, vals, m[o + F_VAL_TYPE]!, m[o + F_FIRST]!, m[o + F_SCALE]!);
+        continue;
+      }
+      const at = out.n;
+      out.addBlock(rows, p.subarray(tsStart, m[o + F_TS_END]!), m[o + F_TS_TYPE]!, m[o + F_MIN_T]!, vals, m[o + F_VAL_TYPE]!, m[o + F_FIRST]!, m[o + F_SCALE]!);
+      // Keep a copy only when another block shares these timestamps.
+      if (m[o + F_TS_SHARED] === 1) this.tsCache.set(tsStart, out.ts.slice(at, at + rows));
+    }
+    out.finish(b.minT, b.maxT, b.dedupInterval);
+    return out.n;
   }
-  out.finish(b.minT, b.maxT, b.dedupInterval);
-  return out.n;
+}
+
+const defaultDecoder = new BatchDecoder();
+
+/** decodeBatchSeries is BatchDecoder.decode on a shared decoder. */
+export function decodeBatchSeries(b: SeriesBatch, i: number, out: SampleRuns): number {
+  return defaultDecoder.decode(b, i, out);
 }
 
 export { SampleRuns };
