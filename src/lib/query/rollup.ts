@@ -146,9 +146,17 @@ export function evalRollup(
   let ts = timestamps;
   let vs = values;
   let m = n;
-  const dropStale = !info.keepStaleNaNs && hasNaN(values, n);
-  // A counter without drops needs no copy to remove resets (the common case).
-  const resets = plan.removeCounterResets && (dropStale || hasDrop(values, n));
+  // One pass finds both: staleness markers to drop, and (for counters) drops
+  // to remove; a counter without either needs no copy (the common case).
+  let dropStale: boolean, resets: boolean;
+  if (info.keepStaleNaNs) {
+    dropStale = false;
+    resets = plan.removeCounterResets && hasDrop(values, n);
+  } else {
+    const f = scanValues(values, n);
+    dropStale = f === 1;
+    resets = plan.removeCounterResets && f !== 0;
+  }
   if (dropStale || resets || plan.pre !== undefined) {
     if (workTs.length < n) {
       workTs = new Float64Array(Math.max(n, 2 * workTs.length));
@@ -184,9 +192,18 @@ function hasDrop(values: Float64Array, n: number): boolean {
   return false;
 }
 
-function hasNaN(values: Float64Array, n: number): boolean {
-  for (let k = 0; k < n; k++) if (values[k] !== values[k]) return true;
-  return false;
+// scanValues returns 1 when some value is NaN, else 2 when some value is below
+// the one before it, else 0.
+function scanValues(values: Float64Array, n: number): number {
+  let drop = 0;
+  let prev = n > 0 ? values[0]! : 0;
+  for (let k = 0; k < n; k++) {
+    const v = values[k]!;
+    if (v !== v) return 1;
+    if (v < prev) drop = 2;
+    prev = v;
+  }
+  return drop;
 }
 
 function checkConfig(cfg: RollupConfig): void {

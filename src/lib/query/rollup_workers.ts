@@ -49,7 +49,8 @@ export function runRollupJob(job: RollupJob): RollupJobResult {
     const n = decodeBatchSeries(b, i, runs);
     samples[i] = n;
     if (n === 0) continue;
-    const out = evalRollup(info, job.args, job.cfg, runs.ts, runs.vals, n);
+    const s = runs.start;
+    const out = evalRollup(info, job.args, job.cfg, s === 0 ? runs.ts : runs.ts.subarray(s), s === 0 ? runs.vals : runs.vals.subarray(s), n);
     rows[i] = out.length;
     for (const row of out) {
       if ((r + 1) * points > values.length) {

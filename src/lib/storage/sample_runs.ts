@@ -28,7 +28,8 @@ function lowerBound(a: Float64Array, lo: number, hi: number, x: number): number 
 }
 
 /**
- * SampleRuns holds the samples of one series: ts/vals[0:n]. reset() starts a
+ * SampleRuns holds the samples of one series: ts/vals[start:start+n]
+ * (start is 0 unless finish was allowed to leave it). reset() starts a
  * series, addBlock() appends a decoded block (a run sorted by time),
  * finish() sorts, clips and deduplicates. The arrays are reused and may be
  * replaced by larger ones.
@@ -37,6 +38,7 @@ export class SampleRuns {
   ts = new Float64Array(8192);
   vals = new Float64Array(8192);
   n = 0;
+  start = 0;
   private tmpTs = new Float64Array(0);
   private tmpVals = new Float64Array(0);
   private runStarts: number[] = [];
@@ -45,6 +47,7 @@ export class SampleRuns {
   /** reset empties the buffer for the next series. */
   reset(): void {
     this.n = 0;
+    this.start = 0;
     this.runStarts.length = 0;
     this.sorted = true;
   }
@@ -78,11 +81,13 @@ export class SampleRuns {
 
   /**
    * finish puts the runs in time order, keeps samples in [minT, maxT], drops
-   * those in del (a deleted range) and deduplicates with interval dedup (0: none).
+   * those in del (a deleted range) and deduplicates with interval dedup (0:
+   * none). With keepStart, samples before minT are skipped by moving start
+   * instead of being copied over (when there is nothing to drop or dedup).
    */
-  finish(minT: number, maxT: number, dedup: number, del?: readonly [number, number]): void {
+  finish(minT: number, maxT: number, dedup: number, del?: readonly [number, number], keepStart = false): void {
     if (!this.sorted) this.mergeRuns();
-    this.clip(minT, maxT);
+    this.clip(minT, maxT, keepStart && dedup <= 0 && del === undefined);
     if (del !== undefined) this.dropRange(del[0], del[1]);
     if (dedup > 0) this.n = deduplicateSamples(this.ts, this.vals, this.n, dedup);
   }
@@ -155,14 +160,23 @@ export class SampleRuns {
     }
   }
 
-  private clip(minT: number, maxT: number): void {
+  private clip(minT: number, maxT: number, keepStart: boolean): void {
     const n = this.n;
     if (n === 0 || (this.ts[0]! >= minT && this.ts[n - 1]! <= maxT)) return;
     let s = 0;
-    while (s < n && this.ts[s]! < minT) s++;
+    if (this.ts[0]! < minT) {
+      // Blocks often start long before the range: binary search.
+      let hi = n;
+      while (s < hi) {
+        const m = (s + hi) >>> 1;
+        if (this.ts[m]! < minT) s = m + 1;
+        else hi = m;
+      }
+    }
     let e = n;
     while (e > s && this.ts[e - 1]! > maxT) e--;
-    if (s > 0) { this.ts.copyWithin(0, s, e); this.vals.copyWithin(0, s, e); }
+    if (keepStart) this.start = s;
+    else if (s > 0) { this.ts.copyWithin(0, s, e); this.vals.copyWithin(0, s, e); }
     this.n = e - s;
   }
 }

@@ -54,7 +54,7 @@ test("searchBatches decoded with decodeBatchSeries gives what search gives, over
         }
         for (let i = 0; i < batch.count; i++) {
           const n = decodeBatchSeries(batch, i, runs);
-          if (n > 0) got.push(fmt(labels[i]!, runs.ts, runs.vals, n));
+          if (n > 0) got.push(fmt(labels[i]!, runs.ts.subarray(runs.start), runs.vals.subarray(runs.start), n));
         }
       }
       assert.equal(batches, Math.ceil(200 / 32), `batches for [${minT}, ${maxT}]`);

@@ -180,7 +180,8 @@ export class BatchDecoder {
 
   /**
    * decode decodes series i of b into out (reset first): its samples in time
-   * order, clipped and deduplicated; returns out.n. Corrupt payloads throw as
+   * order, clipped and deduplicated, at out.ts/vals[out.start:out.start+n];
+   * returns out.n. Corrupt payloads throw as
    * the decoders do.
    */
   decode(b: SeriesBatch, i: number, out: SampleRuns): number {
@@ -206,7 +207,7 @@ export class BatchDecoder {
       // Keep a copy only when another block shares these timestamps.
       if (m[o + F_TS_SHARED] === 1) this.tsCache.set(tsStart, out.ts.slice(at, at + rows));
     }
-    out.finish(b.minT, b.maxT, b.dedupInterval);
+    out.finish(b.minT, b.maxT, b.dedupInterval, undefined, true);
     return out.n;
   }
 }
