@@ -20,7 +20,7 @@ import { runRollupJob, type RollupJob, type RollupJobResult, type RollupWorkerPo
 import { alignStartEnd, checkDeadline, getTimestamps, QueryError, validateMaxPoints, withRange, yieldIfBusy, type EvalConfig } from "./eval_config.ts";
 import { newTimeseries, type Timeseries } from "./timeseries.ts";
 import { isBatchSource, type SourceBatch, type SourceFilter } from "./source.ts";
-import { recycleBatchBuffer } from "../storage/index.ts";
+import { recycleBatchBuffer } from "../seriesbatch/index.ts";
 import { evalBinaryOp } from "./binary_op.ts";
 import { evalAggrFunc } from "./aggr.ts";
 import { evalTransformFunc } from "./transform.ts";
@@ -446,11 +446,21 @@ async function rollupBatches(
       consume(cur.value, runRollupJob({ ...job, batch: cur.value.batch }));
       return;
     }
+    // Workers that are not running yet start now; until one is ready (its
+    // modules take a while to load), batches are rolled up in this thread,
+    // which yields between them so that the ready message gets through.
+    workers.warm();
     for (;;) {
       const sb = cur.value;
-      // A failed job's error is kept as a value until its turn, so that no
-      // promise is left rejected unobserved when an earlier one fails.
-      inflight.push({ sb, p: workers.run({ ...job, batch: sb.batch }).catch((e: unknown) => e as Error) });
+      if (workers.ready > 0) {
+        // A failed job's error is kept as a value until its turn, so that no
+        // promise is left rejected unobserved when an earlier one fails.
+        inflight.push({ sb, p: workers.run({ ...job, batch: sb.batch }).catch((e: unknown) => e as Error) });
+      } else {
+        inflight.push({ sb, p: Promise.resolve(runRollupJob({ ...job, batch: sb.batch })) });
+        const y = yieldIfBusy();
+        if (y !== undefined) await y;
+      }
       while (inflight.length >= maxInflight || (next.done === true && inflight.length > 0)) {
         const f = inflight.shift()!;
         const r = await f.p;

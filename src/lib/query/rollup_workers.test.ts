@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ByteBuffer, decompressZstd, marshalInt64Array, marshalValues, MarshalType } from "../encoding/index.ts";
-import { SeriesBatchBuilder } from "../storage/index.ts";
+import { SeriesBatchBuilder } from "../seriesbatch/index.ts";
 import { exec, type EvalConfig, type SeriesSource, type SourceFilter, type Timeseries } from "./index.ts";
 import type { BatchSource, SourceBatch } from "./source.ts";
 import { RollupWorkerPool } from "./rollup_workers.ts";
@@ -143,6 +143,9 @@ test("rollups over batches (decoded in worker threads or in this one) equal roll
     "absent_over_time(gauge[1m])",
     "sum(rate({__name__=~\"counter|h_bucket\"}[5m])) by (job)",
   ];
+  // Until a worker is ready, batches are rolled up in this thread: wait for them.
+  rollupWorkers.warm();
+  while (rollupWorkers.ready < rollupWorkers.size) await new Promise((r) => setTimeout(r, 5));
   const before = rollupWorkers.jobsRun;
   for (const q of queries) {
     const want = canon(await exec(cfg(plainSource(data)), q, false));
@@ -169,6 +172,20 @@ test("a failing batch fails the query with the decoder's error", async () => {
     },
   };
   const ec: EvalConfig = { start: 600_000, end: 7_200_000, step: 60_000, lookbackDelta: 0, maxSeries: 0, maxPointsPerSeries: 30_000, deadline: Infinity, source: corrupt, workers: rollupWorkers };
+  rollupWorkers.warm();
+  while (rollupWorkers.ready < rollupWorkers.size) await new Promise((r) => setTimeout(r, 5));
   await assert.rejects(exec(ec, "rate(counter[5m])", false), /cannot unmarshal|offset|want/);
   await rollupWorkers.close();
+});
+
+test("a query that comes before the workers are ready is rolled up in this thread, with the same result", async () => {
+  const pool = new RollupWorkerPool(2);
+  const data = makeData();
+  const ec = (source: SeriesSource, workers?: RollupWorkerPool): EvalConfig => ({ start: 600_000, end: 7_200_000, step: 60_000, lookbackDelta: 0, maxSeries: 0, maxPointsPerSeries: 30_000, deadline: Infinity, source, workers });
+  assert.equal(pool.ready, 0);
+  const want = canon(await exec(ec(plainSource(data)), "sum by (job) (rate(counter[5m]))", false));
+  assert.deepEqual(canon(await exec(ec(batchSource(data), pool), "sum by (job) (rate(counter[5m]))", false)), want);
+  // The query started the workers.
+  while (pool.ready < pool.size) await new Promise((r) => setTimeout(r, 5));
+  await pool.close();
 });

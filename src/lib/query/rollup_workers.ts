@@ -5,7 +5,7 @@
 // as when one thread does everything.
 
 import { Worker } from "node:worker_threads";
-import { decodeBatchSeries, SampleRuns, type SeriesBatch } from "../storage/index.ts";
+import { decodeBatchSeries, SampleRuns, type SeriesBatch } from "../seriesbatch/index.ts";
 import { evalRollup, getRollupFunc, type RollupArg, type RollupConfig } from "./rollup.ts";
 
 /** RollupJob is a rollup of every series of a batch: plain data that can be posted to a worker. */
@@ -74,6 +74,8 @@ interface Pending {
 interface Slot {
   worker: Worker;
   pending: Map<number, Pending>;
+  /** set once the worker has loaded its modules */
+  ready: boolean;
 }
 
 /**
@@ -100,8 +102,12 @@ export class RollupWorkerPool {
     // A rollup allocates few objects (typed arrays live outside the heap):
     // a small young generation keeps each isolate's memory low.
     const w = new Worker(new URL("./rollup_worker.ts", import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
-    const slot: Slot = { worker: w, pending: new Map() };
-    w.on("message", (m: { id: number; result?: RollupJobResult; error?: string }) => {
+    const slot: Slot = { worker: w, pending: new Map(), ready: false };
+    w.on("message", (m: { id: number; ready?: boolean; result?: RollupJobResult; error?: string }) => {
+      if (m.ready === true) {
+        slot.ready = true;
+        return;
+      }
       const p = slot.pending.get(m.id);
       if (p === undefined) return;
       slot.pending.delete(m.id);
@@ -142,11 +148,29 @@ export class RollupWorkerPool {
     this.idleTimer.unref();
   }
 
-  /** run performs job on a worker; the batch's buffers are moved to it (unusable afterwards). */
+  /** ready is the number of workers that have started and can take jobs at once. */
+  get ready(): number {
+    let n = 0;
+    for (const s of this.slots) if (s.ready) n++;
+    return n;
+  }
+
+  /** warm starts the workers that are not running (they become ready a little later). */
+  warm(): void {
+    while (this.slots.length < this.size) this.spawn();
+    if (this.busy === 0) this.scheduleIdleStop();
+  }
+
+  /**
+   * run performs job on a worker, preferring ready ones with the fewest jobs
+   * queued; the batch's buffers are moved to it (unusable afterwards).
+   */
   run(job: RollupJob): Promise<RollupJobResult> {
     if (this.idleTimer !== undefined) { clearTimeout(this.idleTimer); this.idleTimer = undefined; }
     let slot: Slot | undefined;
-    for (const s of this.slots) if (slot === undefined || s.pending.size < slot.pending.size) slot = s;
+    for (const s of this.slots) {
+      if (slot === undefined || (s.ready && !slot.ready) || (s.ready === slot.ready && s.pending.size < slot.pending.size)) slot = s;
+    }
     if (slot === undefined || (slot.pending.size > 0 && this.slots.length < this.size)) slot = this.spawn();
     const id = this.nextID++;
     const s = slot;

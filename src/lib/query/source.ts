@@ -1,7 +1,7 @@
 // The narrow interface the evaluator reads raw samples through. The storage
 // engine satisfies it as it is; tests use an in-memory implementation.
 
-import type { SeriesBatch } from "../storage/index.ts";
+import type { SeriesBatch } from "../seriesbatch/index.ts";
 
 /** SourceFilter is one label matcher; label "__name__" is the metric name; regexps are anchored. */
 export interface SourceFilter {

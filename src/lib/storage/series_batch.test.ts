@@ -4,7 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { Storage } from "./storage.ts";
-import { decodeBatchSeries, SampleRuns } from "./series_batch.ts";
+import { decodeBatchSeries, SampleRuns } from "../seriesbatch/index.ts";
 import type { Label } from "./metric_name.ts";
 
 test("searchBatches decoded with decodeBatchSeries gives what search gives, over several parts and a time range", async () => {

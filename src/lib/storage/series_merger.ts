@@ -4,8 +4,7 @@
 // both read through it.
 
 import { BlockCursor } from "./block_cursor.ts";
-import { SampleRuns } from "./sample_runs.ts";
-import type { SeriesBatchBuilder } from "./series_batch.ts";
+import { SampleRuns, type SeriesBatchBuilder } from "../seriesbatch/index.ts";
 import { blockPayloadCache } from "./block_payload_cache.ts";
 import type { Part } from "./part.ts";
 

@@ -18,7 +18,7 @@ import { cacheDirname, dataDirname, indexdbDirname, snapshotsDirname, walDirname
 import { IndexDB, dateOf, SeriesLimitError, type TSDBStatus } from "./index_db.ts";
 import { canonicalLabels, marshalMetricName, unmarshalMetricName, metricGroupOf, metricIDOf, type Label } from "./metric_name.ts";
 import { SeriesMerger } from "./series_merger.ts";
-import { SeriesBatchBuilder, type SeriesBatch } from "./series_batch.ts";
+import { SeriesBatchBuilder, type SeriesBatch } from "../seriesbatch/index.ts";
 import { isStaleNaN } from "../encoding/index.ts";
 import { MAX_RAW_ROWS } from "./raw_rows.ts";
 import { Table } from "./table.ts";

@@ -219,4 +219,3 @@ export function decodeBatchSeries(b: SeriesBatch, i: number, out: SampleRuns): n
   return defaultDecoder.decode(b, i, out);
 }
 
-export { SampleRuns };
