@@ -289,13 +289,30 @@ test("trace=1: the tree for query and query_range", async () => {
     const j = await (await tm.get(`/prometheus/api/v1/query?query=a%20%2B%20on(i)%20b&time=${time}&step=60&trace=1`)).json() as { trace: Span };
     const r = `[${new Date(time * 1000).toISOString().replace(".000Z", "Z")}..${new Date(time * 1000).toISOString().replace(".000Z", "Z")}]`;
     const lb = `[${new Date(time * 1000 - 60_000 - 5 * min).toISOString().replace(".000Z", "Z")}..${new Date(time * 1000).toISOString().replace(".000Z", "Z")}]`;
+    const samples = (m: string): string => m.match(/samples=(\d+)/)![1]!;
+    const binop = j.trace.children![0]!.children![0]!.children!;
+    const fetchA = binop[0]!.children![0]!.children![0]!.message;
+    const fetchB = binop[1]!.children![0]!.children![0]!.message;
+    // The tree of VictoriaMetrics 1.79.5: an eval node per expression, with
+    // the transform, aggregation, binary operator or rollup inside it, and
+    // the selector searches inside the rollups.
     assert.deepEqual(msgs(j.trace), [
       `/prometheus/api/v1/query: query=a + on(i) b, time=${time * 1000}: series=4`,
       [
         [`eval: query=a + on(i) b, timeRange=${r}, step=60000, mayCache=true: series=4, points=4, pointsPerSeries=1`, [
-          `fetch matching series: filters=[{__name__="a"}], timeRange=${lb}: series=4, samples=${j.trace.children![0]!.children![0]!.message.match(/samples=(\d+)/)![1]}`,
-          // The evaluator narrows the second selector by the label values of the first side.
-          `fetch matching series: filters=[{__name__="b",i=~"0|1|2|3"}], timeRange=${lb}: series=4, samples=${j.trace.children![0]!.children![1]!.message.match(/samples=(\d+)/)![1]}`,
+          [`binary op "+": series=4`, [
+            [`eval: query=a, timeRange=${r}, step=60000, mayCache=true: series=4, points=4, pointsPerSeries=1`, [
+              [`rollup default_rollup(): timeRange=${r}, step=60000, window=0: series=4`, [
+                `fetch matching series: filters=[{__name__="a"}], timeRange=${lb}: series=4, samples=${samples(fetchA)}`,
+              ]],
+            ]],
+            // The evaluator narrows the second selector by the label values of the first side.
+            [`eval: query=b{i=~"0|1|2|3"}, timeRange=${r}, step=60000, mayCache=true: series=4, points=4, pointsPerSeries=1`, [
+              [`rollup default_rollup(): timeRange=${r}, step=60000, window=0: series=4`, [
+                `fetch matching series: filters=[{__name__="b",i=~"0|1|2|3"}], timeRange=${lb}: series=4, samples=${samples(fetchB)}`,
+              ]],
+            ]],
+          ]],
         ]],
         "generate /api/v1/query response for series=4",
       ],
@@ -303,6 +320,13 @@ test("trace=1: the tree for query and query_range", async () => {
     const rr = await (await tm.get(`/api/v1/query_range?query=sum(b)&start=${time - 600}&end=${time}&step=60&trace=1&nocache=1`)).json() as { trace: Span };
     assert.equal(rr.trace.message, `/api/v1/query_range: start=${(time - 600) * 1000}, end=${time * 1000}, step=60000, query="sum(b)": series=1`);
     assert.match(rr.trace.children!.at(-1)!.message, /^generate \/api\/v1\/query_range response for series=1, points=\d+$/);
+    const evalNode = rr.trace.children![0]!;
+    assert.match(evalNode.message, /^eval: query=sum\(b\), timeRange=\[.*\], step=60000, mayCache=false: series=1, points=11, pointsPerSeries=11$/);
+    assert.equal(evalNode.children![0]!.message, "aggregate sum(): series=1");
+    assert.match(evalNode.children![0]!.children![0]!.message, /^rollup default_rollup\(\): timeRange=\[.*\], step=60000, window=0: series=4, folded into an aggregate$/);
+    const tf = await (await tm.get(`/api/v1/query_range?query=abs(b)&start=${time - 600}&end=${time}&step=60&trace=1`)).json() as { trace: Span };
+    assert.match(tf.trace.children![0]!.message, /^eval: query=abs\(b\), .*mayCache=true: series=4, points=44, pointsPerSeries=11$/);
+    assert.equal(tf.trace.children![0]!.children![0]!.message, "transform abs(): series=4");
     assert.ok(rr.trace.duration_msec >= rr.trace.children![0]!.duration_msec);
   } finally {
     await tm.stop();

@@ -265,23 +265,6 @@ function startTrace(req: Request, args: URLSearchParams): QueryTracer | undefine
   return qt;
 }
 
-// evalTrace starts the `eval` node of a trace: the query as printed (at most
-// 300 bytes) and whether VictoriaMetrics could cache it (aligned to the step).
-function evalTrace(qt: QueryTracer | undefined, query: string, start: number, end: number, step: number, mayCache: boolean): QueryTracer | undefined {
-  if (qt === undefined) return undefined;
-  let q = printExpr(parseQuery(query));
-  if (q.length > 300) q = q.slice(0, 150) + "..." + q.slice(q.length - 150);
-  const cacheable = mayCache && !disableCache.value && start % step === 0 && end % step === 0;
-  return qt.newChild(`eval: query=${q}, timeRange=${formatTimeRange(start, end)}, step=${step}, mayCache=${cacheable}`);
-}
-
-// evalDone finishes the `eval` node of a trace with the size of the result.
-function evalDone(qt: QueryTracer | undefined, rs: Timeseries[]): void {
-  if (qt === undefined) return;
-  const perSeries = rs.length > 0 ? rs[0]!.timestamps.length : 0;
-  qt.donef(`series=${rs.length}, points=${rs.length * perSeries}, pointsPerSeries=${perSeries}`);
-}
-
 function vectorJSON(rs: Timeseries[], trace?: QueryTracer): string {
   const items = rs.map((r) => `{"metric":${metricJSON(r)},"value":[${formatTimestamp(r.timestamps[0]!)},"${formatValue(r.values[0]!)}"]}`);
   return `{"status":"success","data":{"resultType":"vector","result":[${items.join(",")}]}${traceJSON(trace)}}`;
@@ -348,6 +331,7 @@ function makeEvalConfig(
   enforcedFilters: SourceFilter[][],
   query: string,
   qt: QueryTracer | undefined,
+  mayCache: boolean,
 ): EvalConfig {
   // Reads go through the per-query limits and the trace; the memory bound
   // does not apply where series are folded into an aggregate one by one.
@@ -368,6 +352,8 @@ function makeEvalConfig(
     deadline,
     source: new QuerySource(source, limits, qt),
     workers: rollupWorkerPool(),
+    tracer: qt,
+    mayCache: mayCache && !disableCache.value,
   };
 }
 
@@ -433,12 +419,10 @@ export async function handleQuery(req: Request, res: http.ServerResponse, storag
       queryOffset = 0;
     }
     const qt = startTrace(req, args);
-    const evalQt = evalTrace(qt, query, start, start, step, mayCache);
-    const ec = makeEvalConfig(storage, start, start, step, lookbackDelta, deadline, extraFilters(args), query, evalQt);
+    const ec = makeEvalConfig(storage, start, start, step, lookbackDelta, deadline, extraFilters(args), query, qt, mayCache);
     const result = await runQuery(req, ec, query, true, roundDigits(args)).catch((err: unknown) => {
       throw wrapQueryError(err, `error when executing query=${JSON.stringify(query)} for (time=${start}, step=${step}): `);
     });
-    evalDone(evalQt, result);
     if (queryOffset > 0) {
       for (const r of result) r.timestamps = Float64Array.from(r.timestamps, (t) => t + queryOffset);
     }
@@ -528,13 +512,11 @@ async function rangeQuery(
   // Without nocache, the range is aligned to the step (for the rollup result cache), as in VictoriaMetrics.
   if (mayCache && !disableCache.value) [start, end] = adjustStartEnd(start, end, step);
   const qt = startTrace(req, args);
-  const evalQt = evalTrace(qt, query, start, end, step, mayCache);
-  const ec = makeEvalConfig(storage, start, end, step, lookbackDelta, deadline, extraFilters(args), query, evalQt);
+  const ec = makeEvalConfig(storage, start, end, step, lookbackDelta, deadline, extraFilters(args), query, qt, mayCache);
   if (mayCache && !disableCache.value) ec.rollupCache = { cache: rollupCacheFor(storage), maxCachedEnd: ct - cacheTimestampOffset.value };
   const result = await runQuery(req, ec, query, false, roundDigits(args)).catch((err: unknown) => {
     throw wrapQueryError(err, "cannot execute query: ");
   });
-  evalDone(evalQt, result);
   if (step < maxStepForPointsAdjustment.value) {
     const queryOffset = latencyOffsetMs();
     if (ct - queryOffset < end) adjustLastPoints(result, ct - queryOffset, ct + step);

@@ -7,8 +7,8 @@
 import * as os from "node:os";
 import * as flags from "../../lib/flagutil/index.ts";
 import type { Expr } from "../../lib/metricsql/index.ts";
-import { getRollupFunc, isBatchSource, QueryError, type BatchSource, type SeriesSource, type SourceBatch, type SourceFilter, type SourceSeries } from "../../lib/query/index.ts";
-import { formatTimeRange, type QueryTracer } from "./query_tracer.ts";
+import { getRollupFunc, isBatchSource, QueryError, type BatchSource, type SeriesSource, type SourceBatch, type SourceFilter, type SourceSeries, type Tracer } from "../../lib/query/index.ts";
+import { formatTimeRange } from "./query_tracer.ts";
 
 const maxSamplesPerSeries = flags.int("search.maxSamplesPerSeries", 30_000_000, "The maximum number of raw samples a single query can scan per each time series. This option allows limiting memory usage");
 const maxSamplesPerQuery = flags.int("search.maxSamplesPerQuery", 1_000_000_000, "The maximum number of raw samples a single query can process across all time series. This protects from heavy queries, which select unexpectedly high number of raw samples. See also -search.maxSamplesPerSeries");
@@ -102,7 +102,7 @@ export function formatFilters(filters: readonly SourceFilter[]): string {
 export class QuerySource implements SeriesSource {
   private readonly inner: SeriesSource;
   private readonly limits: QueryLimits;
-  private readonly qt: QueryTracer | undefined;
+  private readonly qt: Tracer | undefined;
   /** seriesRead counts the series of all searches so far. */
   seriesRead = 0;
   /** samplesRead counts the raw samples of all searches so far. */
@@ -115,16 +115,24 @@ export class QuerySource implements SeriesSource {
    */
   readonly searchBatches?: BatchSource["searchBatches"];
 
-  constructor(inner: SeriesSource, limits: QueryLimits, qt?: QueryTracer) {
+  constructor(inner: SeriesSource, limits: QueryLimits, qt?: Tracer) {
     this.inner = inner;
     this.limits = limits;
     this.qt = qt;
-    if (isBatchSource(inner)) this.searchBatches = (f, minT, maxT, maxSeries, bs, bb) => this.batches(inner, f, minT, maxT, maxSeries, bs, bb);
+    if (isBatchSource(inner)) this.searchBatches = (f, minT, maxT, maxSeries, bs, bb, qt) => this.batches(inner, f, minT, maxT, maxSeries, bs, bb, qt);
   }
 
-  private *batches(inner: BatchSource, filters: readonly SourceFilter[], minT: number, maxT: number, maxSeries: number, bs: number, bb: number): Generator<SourceBatch> {
+  // fetchTrace starts the trace node of a search under parent (the
+  // evaluator's node) or else the tracer this source was made with.
+  private fetchTrace(parent: Tracer | undefined, filters: readonly SourceFilter[], minT: number, maxT: number): Tracer | undefined {
+    const qt = parent ?? this.qt;
+    if (qt === undefined || qt.isDone) return undefined;
+    return qt.newChild(`fetch matching series: filters=${formatFilters(filters)}, timeRange=${formatTimeRange(minT, maxT)}`);
+  }
+
+  private *batches(inner: BatchSource, filters: readonly SourceFilter[], minT: number, maxT: number, maxSeries: number, bs: number, bb: number, parent: Tracer | undefined): Generator<SourceBatch> {
     const lim = this.limits;
-    let qt = this.qt !== undefined && !this.qt.isDone ? this.qt.newChild(`fetch matching series: filters=${formatFilters(filters)}, timeRange=${formatTimeRange(minT, maxT)}`) : undefined;
+    let qt = this.fetchTrace(parent, filters, minT, maxT);
     const pool = lim.memory;
     const seriesBytes = 16 * lim.pointsPerSeries;
     let listed = 0;
@@ -173,9 +181,9 @@ export class QuerySource implements SeriesSource {
     }
   }
 
-  *search(filters: readonly SourceFilter[], minT: number, maxT: number, maxSeries: number): Generator<SourceSeries> {
+  *search(filters: readonly SourceFilter[], minT: number, maxT: number, maxSeries: number, parent?: Tracer): Generator<SourceSeries> {
     const lim = this.limits;
-    const qt = this.qt !== undefined && !this.qt.isDone ? this.qt.newChild(`fetch matching series: filters=${formatFilters(filters)}, timeRange=${formatTimeRange(minT, maxT)}`) : undefined;
+    const qt = this.fetchTrace(parent, filters, minT, maxT);
     const pool = lim.memory;
     const seriesBytes = 16 * lim.pointsPerSeries;
     let series = 0;

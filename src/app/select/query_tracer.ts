@@ -123,14 +123,4 @@ function msec(ms: number): number {
   return Math.max(0, Math.round(ms * 1000)) / 1000;
 }
 
-/** formatTraceTime formats a Unix ms timestamp as VictoriaMetrics' trace messages do (Go layout 2006-01-02T15:04:05.999Z). */
-export function formatTraceTime(ms: number): string {
-  const s = new Date(ms).toISOString();
-  // toISOString always has 3 fraction digits; Go's .999 drops trailing zeros.
-  return s.replace(/\.?0*Z$/, "Z");
-}
-
-/** formatTimeRange is VictoriaMetrics' `[start..end]` of a trace message. */
-export function formatTimeRange(start: number, end: number): string {
-  return `[${formatTraceTime(start)}..${formatTraceTime(end)}]`;
-}
+export { formatTimeRange, formatTraceTime } from "../../lib/query/index.ts";

@@ -20,6 +20,7 @@ import { runRollupJob, type RollupJob, type RollupJobResult, type RollupWorkerPo
 import { alignStartEnd, checkDeadline, getTimestamps, QueryError, validateMaxPoints, withRange, yieldIfBusy, type EvalConfig } from "./eval_config.ts";
 import { newTimeseries, type Timeseries } from "./timeseries.ts";
 import { isBatchSource, type SourceBatch, type SourceFilter } from "./source.ts";
+import { formatTimeRange, limitStringLen } from "./trace.ts";
 import { recycleBatchBuffer } from "../seriesbatch/index.ts";
 import { evalBinaryOp } from "./binary_op.ts";
 import { evalAggrFunc } from "./aggr.ts";
@@ -27,8 +28,34 @@ import { evalTransformFunc } from "./transform.ts";
 import { newIncrementalAggr } from "./aggr_incremental.ts";
 import { mergeCachedAndFresh } from "./rollup_result_cache.ts";
 
-/** evalExpr evaluates e over the grid of ec; the result series are fresh (the caller may modify them). */
+/**
+ * evalExpr evaluates e over the grid of ec; the result series are fresh (the
+ * caller may modify them). With ec.tracer it adds an `eval` node for e, and
+ * the nodes of its parts under it, as VictoriaMetrics does.
+ */
 export async function evalExpr(ec: EvalConfig, e: Expr): Promise<Timeseries[]> {
+  const qt = ec.tracer;
+  if (qt === undefined || qt.isDone) return evalExprInternal(ec, e);
+  const mayCache = ec.mayCache === true && ec.start % ec.step === 0 && ec.end % ec.step === 0;
+  const node = qt.newChild(`eval: query=${limitStringLen(printExpr(e), 300)}, timeRange=${formatTimeRange(ec.start, ec.end)}, step=${ec.step}, mayCache=${mayCache}`);
+  const rv = await evalExprInternal({ ...ec, tracer: node }, e);
+  const perSeries = rv.length > 0 ? rv[0]!.timestamps.length : 0;
+  node.donef(`series=${rv.length}, points=${rv.length * perSeries}, pointsPerSeries=${perSeries}`);
+  return rv;
+}
+
+// traced runs f with ec's tracer moved to a child node with message, which
+// ends with the number of series f returns.
+async function traced(ec: EvalConfig, message: string, f: (ec: EvalConfig) => Promise<Timeseries[]>): Promise<Timeseries[]> {
+  const qt = ec.tracer;
+  if (qt === undefined || qt.isDone) return f(ec);
+  const node = qt.newChild(message);
+  const rv = await f({ ...ec, tracer: node });
+  node.donef(`series=${rv.length}`);
+  return rv;
+}
+
+async function evalExprInternal(ec: EvalConfig, e: Expr): Promise<Timeseries[]> {
   checkDeadline(ec);
   switch (e.kind) {
     case "metric":
@@ -37,16 +64,14 @@ export async function evalExpr(ec: EvalConfig, e: Expr): Promise<Timeseries[]> {
       return evalRollupCall(ec, "default_rollup", [], e, false);
     case "func": {
       const info = getRollupFunc(e.name);
-      if (info === undefined) return evalTransformFunc(ec, e, evalExpr);
+      if (info === undefined) return traced(ec, `transform ${e.name}()`, (ec) => evalTransformFunc(ec, e, evalExpr));
       const [args, re] = await evalRollupFuncArgs(ec, e, info);
       return evalRollupCall(ec, info.name, args, re, e.keepMetricNames);
     }
-    case "aggr": {
-      const rv = await tryIncrementalAggr(ec, e);
-      return rv ?? evalAggrFunc(ec, e, evalExpr);
-    }
+    case "aggr":
+      return traced(ec, `aggregate ${e.name}()`, async (ec) => (await tryIncrementalAggr(ec, e)) ?? evalAggrFunc(ec, e, evalExpr));
     case "binaryOp":
-      return evalBinaryOp(ec, e, evalExpr);
+      return traced(ec, `binary op ${JSON.stringify(e.op)}`, (ec) => evalBinaryOp(ec, e, evalExpr));
     case "number":
       return evalNumber(ec, e.value);
     case "string":
@@ -327,7 +352,31 @@ async function evalRollupOverMetric(
   return evalRollupOverMetricNow(ec, info, args, me, window, keepNames, sink);
 }
 
+// evalRollupOverMetricNow reads the series of me and rolls them up, under a
+// `rollup` trace node (which holds the fetch nodes of the searches).
 async function evalRollupOverMetricNow(
+  ec: EvalConfig,
+  info: RollupFuncInfo,
+  args: RollupArg[],
+  me: MetricExpr,
+  window: number,
+  keepNames: boolean,
+  sink?: (ts: Timeseries) => void,
+): Promise<Timeseries[]> {
+  const qt = ec.tracer;
+  if (qt === undefined || qt.isDone) return rollupOverMetric(ec, info, args, me, window, keepNames, sink);
+  const node = qt.newChild(`rollup ${info.name}(): timeRange=${formatTimeRange(ec.start, ec.end)}, step=${ec.step}, window=${window}`);
+  let series = 0;
+  const count = sink === undefined ? undefined : (ts: Timeseries): void => {
+    series++;
+    sink(ts);
+  };
+  const rv = await rollupOverMetric({ ...ec, tracer: node }, info, args, me, window, keepNames, count);
+  node.donef(sink === undefined ? `series=${rv.length}` : `series=${series}, folded into an aggregate`);
+  return rv;
+}
+
+async function rollupOverMetric(
   ec: EvalConfig,
   info: RollupFuncInfo,
   args: RollupArg[],
@@ -347,7 +396,7 @@ async function evalRollupOverMetricNow(
     const workers = ec.workers !== undefined && ec.workers.size > 1 ? ec.workers : undefined;
     const job = { funcName: info.name, args, cfg };
     for (const filters of groups) {
-      const batches = src.searchBatches(filters, minTimestamp, maxTimestamp, ec.maxSeries, batchSeries, batchBytes);
+      const batches = src.searchBatches(filters, minTimestamp, maxTimestamp, ec.maxSeries, batchSeries, batchBytes, ec.tracer);
       await rollupBatches(ec, workers, job, batches, (labels, rows) => {
         if (groups.length > 1) {
           const key = JSON.stringify(labels);
@@ -364,7 +413,7 @@ async function evalRollupOverMetricNow(
     return out;
   }
   for (const filters of groups) {
-    for (const s of src.search(filters, minTimestamp, maxTimestamp, ec.maxSeries)) {
+    for (const s of src.search(filters, minTimestamp, maxTimestamp, ec.maxSeries, ec.tracer)) {
       if (groups.length > 1) {
         const key = JSON.stringify(s.labels);
         if (seen.has(key)) continue;

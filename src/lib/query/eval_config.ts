@@ -3,6 +3,7 @@
 import type { SeriesSource, SourceFilter } from "./source.ts";
 import type { RollupResultCache } from "./rollup_result_cache.ts";
 import type { RollupWorkerPool } from "./rollup_workers.ts";
+import type { Tracer } from "./trace.ts";
 
 /** EvalConfig is what evaluation of an expression needs; all times are Unix milliseconds. */
 export interface EvalConfig {
@@ -35,6 +36,10 @@ export interface EvalConfig {
    * workers, everything runs in the calling thread.
    */
   workers?: RollupWorkerPool;
+  /** The trace node evaluation adds its nodes under (`trace=1`). */
+  tracer?: Tracer;
+  /** Whether the query may use the result cache (VictoriaMetrics' EvalConfig.MayCache), shown in trace messages. */
+  mayCache?: boolean;
   /** Cached output timestamps; set by getTimestamps. */
   timestamps?: Float64Array;
 }

@@ -23,6 +23,7 @@ export { transformFuncNames } from "./transform.ts";
 export { formatGoDuration, QueryStats } from "./query_stats.ts";
 export { RollupResultCache, type RollupResultCacheStats } from "./rollup_result_cache.ts";
 export { RollupWorkerPool } from "./rollup_workers.ts";
+export { formatTimeRange, formatTraceTime, type Tracer } from "./trace.ts";
 export {
   aggrOverTimeNames,
   evalRollup,

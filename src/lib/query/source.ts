@@ -2,6 +2,7 @@
 // engine satisfies it as it is; tests use an in-memory implementation.
 
 import type { SeriesBatch } from "../seriesbatch/index.ts";
+import type { Tracer } from "./trace.ts";
 
 /** SourceFilter is one label matcher; label "__name__" is the metric name; regexps are anchored. */
 export interface SourceFilter {
@@ -26,10 +27,11 @@ export interface SourceSeries {
 /**
  * SeriesSource yields every series matching all filters that has samples in
  * [minT, maxT] (ms, inclusive), with those samples. It throws when more than
- * maxSeries series match (0: no limit).
+ * maxSeries series match (0: no limit). A source that traces its reads adds
+ * them under qt.
  */
 export interface SeriesSource {
-  search(filters: readonly SourceFilter[], minT: number, maxT: number, maxSeries: number): Iterable<SourceSeries>;
+  search(filters: readonly SourceFilter[], minT: number, maxT: number, maxSeries: number, qt?: Tracer): Iterable<SourceSeries>;
 }
 
 /**
@@ -52,7 +54,7 @@ export interface SourceBatch {
  * that the evaluator decodes and rolls them up in worker threads.
  */
 export interface BatchSource extends SeriesSource {
-  searchBatches(filters: readonly SourceFilter[], minT: number, maxT: number, maxSeries: number, batchSeries: number, batchBytes: number): Iterable<SourceBatch>;
+  searchBatches(filters: readonly SourceFilter[], minT: number, maxT: number, maxSeries: number, batchSeries: number, batchBytes: number, qt?: Tracer): Iterable<SourceBatch>;
 }
 
 /** isBatchSource reports whether s can hand out undecoded batches. */
