@@ -172,7 +172,7 @@ export class QuerySource implements SeriesSource {
           reserved += seriesBytes;
         }
         pending++;
-        yield { labels: b.labels, batch: b.batch, decoded };
+        yield { labelsAt: b.labelsAt, batch: b.batch, decoded };
       }
     } finally {
       pool?.put(reserved);

@@ -470,7 +470,7 @@ async function rollupBatches(
         const values = r.values.subarray(row * r.points, (row + 1) * r.points);
         rows.push(tags === null ? { values } : { tags: tags!, values });
       }
-      onSeries(sb.labels[i]!, rows);
+      onSeries(sb.labelsAt(i), rows);
     }
   };
   if (workers === undefined) {

@@ -111,11 +111,12 @@ function batchSource(data: MemSeries[]): BatchSource {
         addEncodedBlock(bb, s.ts, s.vs, 0, mid);
         labels.push(s.labels);
         if (labels.length === 3) {
-          yield { labels, batch: bb.finish(minT, maxT, 0) };
+          const ls = labels;
+          yield { labelsAt: (i: number) => ls[i]!, batch: bb.finish(minT, maxT, 0) };
           labels = [];
         }
       }
-      if (labels.length > 0) yield { labels, batch: bb.finish(minT, maxT, 0) };
+      if (labels.length > 0) yield { labelsAt: (i: number) => labels[i]!, batch: bb.finish(minT, maxT, 0) };
     },
   };
 }

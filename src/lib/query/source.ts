@@ -36,14 +36,15 @@ export interface SeriesSource {
 
 /**
  * SourceBatch is several series of a search with their samples still
- * encoded: labels[i] belongs to series i of batch, which
- * decodeBatchSeries (lib/storage) decodes in any thread. decoded, when
+ * encoded: labelsAt(i) gives the labels of series i of batch (made when
+ * asked, so that a batch in flight holds no objects per series), which
+ * decodeBatchSeries (lib/seriesbatch) decodes in any thread. decoded, when
  * present, must be called with the samples of each series once they are
  * decoded (for the source's limits and statistics); it throws a QueryError
  * when a limit is broken.
  */
 export interface SourceBatch {
-  labels: ReadonlyArray<ReadonlyArray<readonly [string, string]>>;
+  labelsAt(i: number): ReadonlyArray<readonly [string, string]>;
   batch: SeriesBatch;
   decoded?: (samples: Uint32Array) => void;
 }

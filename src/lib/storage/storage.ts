@@ -490,11 +490,11 @@ export class Storage {
   /**
    * searchBatches is search without decoding: it yields the series matching
    * filters in batches of up to batchSeries series (or about batchBytes of
-   * payload), each with their labels and their blocks still encoded
-   * (SeriesBatch, decoded with decodeBatchSeries, in any thread). A series
-   * may decode to no samples in [minT, maxT].
+   * payload), each with their blocks still encoded (SeriesBatch, decoded with
+   * decodeBatchSeries, in any thread) and labelsAt(i), the labels of series
+   * i, parsed when asked. A series may decode to no samples in [minT, maxT].
    */
-  *searchBatches(filters: readonly TagFilter[], minT: number, maxT: number, maxSeries: number, batchSeries: number, batchBytes: number): Generator<{ labels: Label[][]; batch: SeriesBatch }> {
+  *searchBatches(filters: readonly TagFilter[], minT: number, maxT: number, maxSeries: number, batchSeries: number, batchBytes: number): Generator<{ labelsAt: (i: number) => Label[]; batch: SeriesBatch }> {
     this.counters.searches++;
     minT = Math.max(minT, this.table.retentionBounds()[0]);
     if (minT > maxT) return;
@@ -505,17 +505,19 @@ export class Storage {
     try {
       const m = new SeriesMerger(parts, tsids, { minT, maxT, dedupInterval: this.opts.dedupIntervalMs, useBlockCache: true });
       const b = new SeriesBatchBuilder();
-      let labels: Label[][] = [];
+      // Keys, not parsed labels, wait with a batch: they are one string each.
+      let batchKeys: string[] = [];
+      const labelsOf = (ks: string[]) => (i: number): Label[] => unmarshalMetricName(ks[i]!);
       let k = 0;
       while (m.nextBlocks(b)) {
         while (k < tsids.length && tsids[k]! < m.tsid) k++;
-        labels.push(unmarshalMetricName(keys[k]!));
+        batchKeys.push(keys[k]!);
         if (b.series >= batchSeries || b.payloadBytes >= batchBytes) {
-          yield { labels, batch: b.finish(minT, maxT, this.opts.dedupIntervalMs) };
-          labels = [];
+          yield { labelsAt: labelsOf(batchKeys), batch: b.finish(minT, maxT, this.opts.dedupIntervalMs) };
+          batchKeys = [];
         }
       }
-      if (b.series > 0) yield { labels, batch: b.finish(minT, maxT, this.opts.dedupIntervalMs) };
+      if (b.series > 0) yield { labelsAt: labelsOf(batchKeys), batch: b.finish(minT, maxT, this.opts.dedupIntervalMs) };
     } finally {
       for (const p of parts) p.decRef();
     }
