@@ -13,7 +13,7 @@
 import type { ByteBuffer } from "./byte_buffer.ts";
 import { compressZstd, decompressZstd } from "./compress.ts";
 import { MarshalType, MIN_COMPRESSIBLE_SIZE, BLOCK_COMPRESS_LEVEL, worthCompressing } from "./marshal_type.ts";
-import { MAX_VARINT_LEN, getVarInts, putVarUint, zigzagDecode } from "./varint.ts";
+import { MAX_VARINT_LEN, getVarIntPrefixSums, putVarUint, zigzagDecode } from "./varint.ts";
 
 export { MarshalType } from "./marshal_type.ts";
 
@@ -241,50 +241,24 @@ function decompressPayload(src: Uint8Array, n: number): Uint8Array {
   return decompressZstd(src, Math.max(0, n - 1) * MAX_VARINT_LEN);
 }
 
-function decodeVarInts(dst: Float64Array, src: Uint8Array, n: number, what: string): void {
-  if (n <= 1) {
-    if (src.length !== 0) throw new RangeError(`cannot unmarshal ${what}: got ${src.length} payload bytes for ${n} items; want 0`);
-    return;
-  }
-  const end = getVarInts(dst, 1, n, src, 0, src.length);
-  if (end !== src.length) {
-    throw new RangeError(`cannot unmarshal ${what}: got ${src.length - end} trailing bytes after ${n} items; want 0`);
-  }
-}
-
-function outOfRange(what: string, i: number, v: number): RangeError {
-  return new RangeError(`cannot unmarshal ${what}: got item ${i} = ${v}; want an integer with |v| < 2^50`);
-}
-
 function decodeNearestDelta(dst: Float64Array, src: Uint8Array, first: number, n: number): void {
-  decodeVarInts(dst, src, n, "nearest delta int64 array");
-  if (n === 0) return;
-  let v = first;
-  dst[0] = v;
-  let i = 1;
-  for (; i < n; i++) {
-    v += dst[i]!;
-    if (!(v > -LIMIT && v < LIMIT)) break;
-    dst[i] = v;
-  }
-  if (i < n) throw outOfRange("nearest delta int64 array", i, v);
+  decodePrefixSums(dst, src, first, n, 1, "nearest delta int64 array");
 }
 
 function decodeNearestDelta2(dst: Float64Array, src: Uint8Array, first: number, n: number): void {
-  decodeVarInts(dst, src, n, "nearest delta2 int64 array");
-  if (n === 0) return;
-  dst[0] = first;
-  if (n === 1) return;
-  let d1 = dst[1]!;
-  let v = first + d1;
-  if (!(v > -LIMIT && v < LIMIT)) throw outOfRange("nearest delta2 int64 array", 1, v);
-  dst[1] = v;
-  let i = 2;
-  for (; i < n; i++) {
-    d1 += dst[i]!;
-    v += d1;
-    if (!(v > -LIMIT && v < LIMIT)) break;
-    dst[i] = v;
+  decodePrefixSums(dst, src, first, n, 2, "nearest delta2 int64 array");
+}
+
+// decodePrefixSums decodes the n-1 varints after first in one pass (see getVarIntPrefixSums).
+function decodePrefixSums(dst: Float64Array, src: Uint8Array, first: number, n: number, order: 1 | 2, what: string): void {
+  if (n <= 1) {
+    if (src.length !== 0) throw new RangeError(`cannot unmarshal ${what}: got ${src.length} payload bytes for ${n} items; want 0`);
+    if (n === 1) dst[0] = first;
+    return;
   }
-  if (i < n) throw outOfRange("nearest delta2 int64 array", i, v);
+  dst[0] = first;
+  const end = getVarIntPrefixSums(dst, 1, n, src, 0, src.length, first, order, LIMIT, what);
+  if (end !== src.length) {
+    throw new RangeError(`cannot unmarshal ${what}: got ${src.length - end} trailing bytes after ${n} items; want 0`);
+  }
 }

@@ -185,6 +185,85 @@ export function readVarInts(r: Reader, dst: Float64Array, start: number, end: nu
 }
 
 /**
+ * getVarIntPrefixSums decodes end-start zigzag varints from src[pos:srcEnd]
+ * and writes running sums into dst[start:end], in one pass: with order 1,
+ * dst[i] = v0 + the sum of the varints up to i (nearest delta decoding);
+ * with order 2 the varints are deltas of deltas (nearest delta2). Each sum
+ * must stay within (-limit, limit), else a RangeError
+ * "cannot unmarshal <what>: got item i = v; ..." is thrown (i counted from
+ * start - 1, as the array's first item is v0). Returns the position after the
+ * last varint.
+ */
+export function getVarIntPrefixSums(dst: Float64Array, start: number, end: number, src: Uint8Array, pos: number, srcEnd: number, v0: number, order: 1 | 2, limit: number, what: string): number {
+  const fastEnd = srcEnd - 1;
+  let v = v0;
+  let d = 0;
+  let i = start;
+  // The largest |sum| seen, checked once at the end: a branch per item
+  // would cost more than the decoding.
+  let maxAbs = 0;
+  while (i < end) {
+    // As in getVarInts: one- and two-byte varints without a call or a branch on which.
+    if (order === 2) {
+      for (; i < end && pos < fastEnd; i++) {
+        const b0 = src[pos]!;
+        const b1 = src[pos + 1]!;
+        const c = b0 >>> 7;
+        if ((c & (b1 >>> 7)) !== 0) break;
+        const u = (b0 & 0x7f) | ((b1 << 7) & -c);
+        d += (u >>> 1) ^ -(u & 1);
+        v += d;
+        maxAbs = Math.max(maxAbs, Math.abs(v));
+        dst[i] = v;
+        pos += 1 + c;
+      }
+    } else {
+      for (; i < end && pos < fastEnd; i++) {
+        const b0 = src[pos]!;
+        const b1 = src[pos + 1]!;
+        const c = b0 >>> 7;
+        if ((c & (b1 >>> 7)) !== 0) break;
+        const u = (b0 & 0x7f) | ((b1 << 7) & -c);
+        v += (u >>> 1) ^ -(u & 1);
+        maxAbs = Math.max(maxAbs, Math.abs(v));
+        dst[i] = v;
+        pos += 1 + c;
+      }
+    }
+    if (i >= end) break;
+    // A longer varint, or the last byte of src.
+    if (pos >= srcEnd) throw truncated(pos, srcEnd);
+    const b = src[pos]!;
+    let x: number;
+    if (b < 0x80) {
+      x = (b >>> 1) ^ -(b & 1);
+      pos++;
+    } else {
+      x = zigzagDecode(getVarUintLong(src, pos, srcEnd, b));
+      pos = longPos;
+    }
+    if (order === 2) {
+      d += x;
+      v += d;
+    } else {
+      v += x;
+    }
+    maxAbs = Math.max(maxAbs, Math.abs(v));
+    dst[i] = v;
+    i++;
+  }
+  if (!(maxAbs < limit)) {
+    // Find the first item out of range for the error.
+    for (let k = start; k < end; k++) if (!(Math.abs(dst[k]!) < limit)) throw sumOutOfRange(what, k - start + 1, dst[k]!, limit);
+  }
+  return pos;
+}
+
+function sumOutOfRange(what: string, i: number, v: number, limit: number): RangeError {
+  return new RangeError(`cannot unmarshal ${what}: got item ${i} = ${v}; want an integer with |v| < 2^${Math.log2(limit)}`);
+}
+
+/**
  * getVarUints decodes end-start varints from src[pos:srcEnd] into
  * dst[start:end] and returns the position after the last one. Throws a
  * RangeError when src ends early or holds a value >= 2^53.
