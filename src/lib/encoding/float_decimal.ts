@@ -286,6 +286,12 @@ export function decimalToFloats(values: Float64Array, mantissas: Float64Array, e
         if (!(m >= -M && m <= M)) break;
         values[i] = m * p;
       }
+    } else if (values === mantissas) {
+      // Integers decoded in place (counters): only special codes change.
+      for (; i < n; i++) {
+        const m = mantissas[i]!;
+        if (!(m >= -M && m <= M)) break;
+      }
     } else {
       for (; i < n; i++) {
         const m = mantissas[i]!;
