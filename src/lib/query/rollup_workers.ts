@@ -5,7 +5,7 @@
 // as when one thread does everything.
 
 import { Worker } from "node:worker_threads";
-import { decodeBatchSeries, SampleRuns, type SeriesBatch } from "../seriesbatch/index.ts";
+import { decodeBatchSeries, dropSpareBatchBuffers, SampleRuns, type SeriesBatch } from "../seriesbatch/index.ts";
 import { evalRollup, getRollupFunc, type RollupArg, type RollupConfig } from "./rollup.ts";
 
 /** RollupJob is a rollup of every series of a batch: plain data that can be posted to a worker. */
@@ -143,7 +143,10 @@ export class RollupWorkerPool {
     if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
     this.idleTimer = setTimeout(() => {
       this.idleTimer = undefined;
-      if (this.busy === 0) void this.close();
+      if (this.busy === 0) {
+        dropSpareBatchBuffers();
+        void this.close();
+      }
     }, this.idleMs);
     this.idleTimer.unref();
   }

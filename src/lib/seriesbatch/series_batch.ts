@@ -35,7 +35,7 @@ export interface SeriesBatch {
 // are reused: a fresh buffer of a MiB costs page faults on every use, which
 // cost more than the copy into it.
 const spareBuffers: ArrayBuffer[] = [];
-const maxSpareBuffers = 16;
+const maxSpareBuffers = 8;
 const minBufferBytes = 1 << 20;
 
 function newPayload(minBytes: number): Uint8Array<ArrayBuffer> {
@@ -56,6 +56,11 @@ function newPayload(minBytes: number): Uint8Array<ArrayBuffer> {
 export function recycleBatchBuffer(b: ArrayBuffer): void {
   if (b.byteLength === 0 || b.byteLength > 4 * minBufferBytes || spareBuffers.length >= maxSpareBuffers) return;
   spareBuffers.push(b);
+}
+
+/** dropSpareBatchBuffers forgets the buffers kept for reuse (when queries have stopped for a while). */
+export function dropSpareBatchBuffers(): void {
+  spareBuffers.length = 0;
 }
 
 /** SeriesBatchBuilder accumulates series and their blocks into a SeriesBatch. */
