@@ -50,6 +50,8 @@ function rollupWorkerPool(): RollupWorkerPool {
   }
   return rollupWorkers;
 }
+gauge("tidemark_rollup_worker_jobs_total", () => rollupWorkers?.jobsRun ?? 0);
+gauge("tidemark_rollup_workers", () => rollupWorkers?.ready ?? 0);
 const maxPointsPerTimeseries = flags.int("search.maxPointsPerTimeseries", 30_000, "The maximum points per a single timeseries returned from /api/v1/query_range. This option doesn't limit the number of scanned raw samples in the database");
 const latencyOffset = flags.duration("search.latencyOffset", "30s", "The time when data points become visible in query results after the collection. Too small value can result in incomplete last points for query results");
 const maxStalenessInterval = flags.duration("search.maxStalenessInterval", "0s", "The maximum interval for staleness calculations. By default it is automatically calculated from the median interval between samples");
