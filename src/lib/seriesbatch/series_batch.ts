@@ -72,7 +72,8 @@ export class SeriesBatchBuilder {
   private payload: Uint8Array<ArrayBuffer> | undefined;
   private bytes = 0;
   // timestamp payloads already in this batch: key -> [start, end, first block]
-  private tsSeen = new Map<string, [number, number, number]>();
+  // tsSource -> tsOffset -> [start, end, first block]
+  private tsSeen = new Map<number, Map<number, [number, number, number]>>();
 
   /** series is the number of series added so far. */
   get series(): number { return this.count; }
@@ -89,17 +90,21 @@ export class SeriesBatchBuilder {
 
   /**
    * addBlock appends a block of the current series: its payloads
-   * (decompressed) and header fields. tsID, when given, identifies the stored
-   * timestamp bytes (for instance their part and offset): a later block with
-   * the same tsID, type and minT reuses them.
+   * (decompressed) and header fields. tsSource and tsOffset, when given,
+   * identify the stored timestamp bytes (their part and offset there): a
+   * later block with the same pair reuses them.
    */
-  addBlock(rows: number, tsBytes: Uint8Array, tsType: number, minT: number, valBytes: Uint8Array, valType: number, firstValue: number, scale: number, tsID?: string): void {
+  addBlock(rows: number, tsBytes: Uint8Array, tsType: number, minT: number, valBytes: Uint8Array, valType: number, firstValue: number, scale: number, tsSource = -1, tsOffset = -1): void {
     if (this.count === 0) throw new Error("BUG: SeriesBatchBuilder.addBlock before startSeries");
     let tsStart = -1, tsEnd = -1;
-    let tsKey: string | undefined;
-    if (tsID !== undefined) {
-      tsKey = `${tsID} ${tsType} ${minT}`;
-      const seen = this.tsSeen.get(tsKey);
+    let seenIn: Map<number, [number, number, number]> | undefined;
+    if (tsSource >= 0) {
+      seenIn = this.tsSeen.get(tsSource);
+      if (seenIn === undefined) {
+        seenIn = new Map();
+        this.tsSeen.set(tsSource, seenIn);
+      }
+      const seen = seenIn.get(tsOffset);
       if (seen !== undefined) {
         [tsStart, tsEnd] = seen;
         this.meta[seen[2] * F + F_TS_SHARED] = 1;
@@ -121,7 +126,7 @@ export class SeriesBatchBuilder {
       payload.set(tsBytes, this.bytes);
       this.bytes += tsBytes.length;
       tsEnd = this.bytes;
-      if (tsKey !== undefined) this.tsSeen.set(tsKey, [tsStart, tsEnd, this.blocks]);
+      seenIn?.set(tsOffset, [tsStart, tsEnd, this.blocks]);
     }
     const valStart = this.bytes;
     payload.set(valBytes, this.bytes);

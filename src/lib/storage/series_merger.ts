@@ -101,7 +101,7 @@ export class SeriesMerger {
         const [tsBytes, tsType] = blockPayloadCache.payload(c.part.seq, c.part.source, "t", ib.tsOffset[h]!, ib.tsSize[h]!, ib.tsType[h]!, n);
         const [valBytes, valType] = blockPayloadCache.payload(c.part.seq, c.part.source, "v", ib.valOffset[h]!, ib.valSize[h]!, ib.valType[h]!, n);
         // Series scraped together share stored timestamps (PartWriter writes identical ones once).
-        out.addBlock(n, tsBytes, tsType, ib.minT[h]!, valBytes, valType, ib.firstValue[h]!, ib.scale[h]!, `${c.part.seq}:${ib.tsOffset[h]}`);
+        out.addBlock(n, tsBytes, tsType, ib.minT[h]!, valBytes, valType, ib.firstValue[h]!, ib.scale[h]!, c.part.seq, ib.tsOffset[h]!);
         this.blocksRead++;
         if (!c.next()) {
           this.cursors.splice(i, 1);
