@@ -122,6 +122,22 @@ export class QuerySource implements SeriesSource {
     if (isBatchSource(inner)) this.searchBatches = (f, minT, maxT, maxSeries, bs, bb, qt) => this.batches(inner, f, minT, maxT, maxSeries, bs, bb, qt);
   }
 
+  // checkSeriesSamples throws when one series has too many samples (-search.maxSamplesPerSeries).
+  private checkSeriesSamples(n: number): void {
+    const max = this.limits.maxSamplesPerSeries;
+    if (max > 0 && n >= max) {
+      throw new QueryError(`cannot process more than ${max} samples per series; either increase -search.maxSamplesPerSeries or reduce time range for the query`);
+    }
+  }
+
+  // checkQuerySamples throws when a search has read too many samples (-search.maxSamplesPerQuery).
+  private checkQuerySamples(total: number): void {
+    const max = this.limits.maxSamplesPerQuery;
+    if (max > 0 && total > max) {
+      throw new QueryError(`cannot select more than -search.maxSamplesPerQuery=${max} samples; possible solutions: to increase the -search.maxSamplesPerQuery; to reduce time range for the query; to use more specific label filters in order to select lower number of series`);
+    }
+  }
+
   // fetchTrace starts the trace node of a search under parent (the
   // evaluator's node) or else the tracer this source was made with.
   private fetchTrace(parent: Tracer | undefined, filters: readonly SourceFilter[], minT: number, maxT: number): Tracer | undefined {
@@ -150,17 +166,13 @@ export class QuerySource implements SeriesSource {
       for (let i = 0; i < counts.length; i++) {
         const n = counts[i]!;
         if (n === 0) continue;
-        if (lim.maxSamplesPerSeries > 0 && n >= lim.maxSamplesPerSeries) {
-          throw new QueryError(`cannot process more than ${lim.maxSamplesPerSeries} samples per series; either increase -search.maxSamplesPerSeries or reduce time range for the query`);
-        }
+        this.checkSeriesSamples(n);
         samples += n;
         series++;
         this.seriesRead++;
         this.samplesRead += n;
       }
-      if (lim.maxSamplesPerQuery > 0 && samples > lim.maxSamplesPerQuery) {
-        throw new QueryError(`cannot select more than -search.maxSamplesPerQuery=${lim.maxSamplesPerQuery} samples; possible solutions: to increase the -search.maxSamplesPerQuery; to reduce time range for the query; to use more specific label filters in order to select lower number of series`);
-      }
+      this.checkQuerySamples(samples);
       if (ended && pending === 0) finishTrace();
     };
     try {
@@ -191,13 +203,9 @@ export class QuerySource implements SeriesSource {
     let reserved = 0;
     try {
       for (const s of this.inner.search(filters, minT, maxT, maxSeries)) {
-        if (lim.maxSamplesPerSeries > 0 && s.n >= lim.maxSamplesPerSeries) {
-          throw new QueryError(`cannot process more than ${lim.maxSamplesPerSeries} samples per series; either increase -search.maxSamplesPerSeries or reduce time range for the query`);
-        }
+        this.checkSeriesSamples(s.n);
         samples += s.n;
-        if (lim.maxSamplesPerQuery > 0 && samples > lim.maxSamplesPerQuery) {
-          throw new QueryError(`cannot select more than -search.maxSamplesPerQuery=${lim.maxSamplesPerQuery} samples; possible solutions: to increase the -search.maxSamplesPerQuery; to reduce time range for the query; to use more specific label filters in order to select lower number of series`);
-        }
+        this.checkQuerySamples(samples);
         series++;
         this.seriesRead++;
         this.samplesRead += s.n;

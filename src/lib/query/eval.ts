@@ -391,40 +391,35 @@ async function rollupOverMetric(
   const out: Timeseries[] = [];
   const seen = new Set<string>();
   const groups = toSourceFilters(me, ec.enforcedFilters);
+  // onSeries takes the rows of one series: skipped when an earlier filter
+  // group had the same series, kept in out or handed to sink.
+  const onSeries = (labels: ReadonlyArray<readonly [string, string]>, rows: RollupRow[]): void => {
+    if (groups.length > 1) {
+      const key = JSON.stringify(labels);
+      if (seen.has(key)) return;
+      seen.add(key);
+    }
+    rollupRowsToSeries(out, info, keepNames, labels, rows, timestamps);
+    if (sink !== undefined) {
+      for (const ts of out) sink(ts);
+      out.length = 0;
+    }
+  };
   const src = ec.source;
   if (isBatchSource(src)) {
     const workers = ec.workers !== undefined && ec.workers.size > 1 ? ec.workers : undefined;
     const job = { funcName: info.name, args, cfg };
     for (const filters of groups) {
       const batches = src.searchBatches(filters, minTimestamp, maxTimestamp, ec.maxSeries, batchSeries, batchBytes, ec.tracer);
-      await rollupBatches(ec, workers, job, batches, (labels, rows) => {
-        if (groups.length > 1) {
-          const key = JSON.stringify(labels);
-          if (seen.has(key)) return;
-          seen.add(key);
-        }
-        rollupRowsToSeries(out, info, keepNames, labels, rows, timestamps);
-        if (sink !== undefined) {
-          for (const ts of out) sink(ts);
-          out.length = 0;
-        }
-      });
+      await rollupBatches(ec, workers, job, batches, onSeries);
     }
     return out;
   }
   for (const filters of groups) {
     for (const s of src.search(filters, minTimestamp, maxTimestamp, ec.maxSeries, ec.tracer)) {
-      if (groups.length > 1) {
-        const key = JSON.stringify(s.labels);
-        if (seen.has(key)) continue;
-        seen.add(key);
-      }
-      const rows = evalRollup(info, args, cfg, s.timestamps, s.values, s.n);
-      rollupRowsToSeries(out, info, keepNames, s.labels, rows, timestamps);
-      if (sink !== undefined) {
-        for (const ts of out) sink(ts);
-        out.length = 0;
-      }
+      // A series already seen is skipped before its rollup is computed.
+      if (groups.length > 1 && seen.has(JSON.stringify(s.labels))) continue;
+      onSeries(s.labels, evalRollup(info, args, cfg, s.timestamps, s.values, s.n));
       // The source's arrays are reused by its next step: yield only after
       // this series is done with them.
       const y = yieldIfBusy();

@@ -18,6 +18,7 @@ import { cacheDirname, dataDirname, indexdbDirname, snapshotsDirname, walDirname
 import { IndexDB, dateOf, SeriesLimitError, type TSDBStatus } from "./index_db.ts";
 import { canonicalLabels, marshalMetricName, unmarshalMetricName, metricGroupOf, metricIDOf, type Label } from "./metric_name.ts";
 import { SeriesMerger } from "./series_merger.ts";
+import type { Part } from "./part.ts";
 import { SeriesBatchBuilder, type SeriesBatch } from "../seriesbatch/index.ts";
 import { isStaleNaN } from "../encoding/index.ts";
 import { MAX_RAW_ROWS } from "./raw_rows.ts";
@@ -147,7 +148,7 @@ export class Storage {
   readonly replay: ReplayStats = { segments: 0, records: 0, rows: 0, tornBytes: 0 };
   readonly counters = {
     rowsAdded: 0, tooSmall: 0, tooBig: 0, nanValues: 0, cacheRequests: 0, cacheMisses: 0, seriesCreated: 0,
-    deletedSeries: 0, snapshotsCreated: 0, flushes: 0, searches: 0, samplesScanned: 0,
+    deletedSeries: 0, snapshotsCreated: 0, flushes: 0, searches: 0,
   };
 
   private constructor(p: string, opts: StorageOptions, unlock: () => void) {
@@ -459,31 +460,45 @@ export class Storage {
     return this.index.resolveSeries(ids);
   }
 
+  // openSearch starts a search: the series matching filters with samples in
+  // [minT, maxT] (minT raised to the retention bound: samples outside it may
+  // still sit in parts not merged yet) and a merger over the pinned parts,
+  // which the caller must release; undefined when nothing can match.
+  private openSearch(filters: readonly TagFilter[], minT: number, maxT: number, maxSeries: number): { m: SeriesMerger; tsids: Float64Array; keys: string[]; parts: Part[]; minT: number } | undefined {
+    this.counters.searches++;
+    minT = Math.max(minT, this.table.retentionBounds()[0]);
+    if (minT > maxT) return undefined;
+    this.table.flushRawRows();
+    const { tsids, keys } = this.searchSeries(filters, minT, maxT, maxSeries);
+    if (tsids.length === 0) return undefined;
+    const parts = this.table.pinParts(minT, maxT);
+    try {
+      const m = new SeriesMerger(parts, tsids, { minT, maxT, dedupInterval: this.opts.dedupIntervalMs, useBlockCache: true });
+      return { m, tsids, keys, parts, minT };
+    } catch (e) {
+      for (const p of parts) p.decRef();
+      throw e;
+    }
+  }
+
   /**
    * search yields the samples in [minT, maxT] of each series matching
    * filters, series by series. The arrays of a yielded item are reused on the
    * next step. Breaking out of the loop releases the parts.
    */
   *search(filters: readonly TagFilter[], minT: number, maxT: number, maxSeries: number): Generator<SeriesData> {
-    this.counters.searches++;
-    // Samples outside retention may still sit in parts not merged yet: hide them.
-    minT = Math.max(minT, this.table.retentionBounds()[0]);
-    if (minT > maxT) return;
-    this.table.flushRawRows();
-    const { tsids, keys } = this.searchSeries(filters, minT, maxT, maxSeries);
-    if (tsids.length === 0) return;
-    const parts = this.table.pinParts(minT, maxT);
+    const s = this.openSearch(filters, minT, maxT, maxSeries);
+    if (s === undefined) return;
+    const { m, tsids, keys } = s;
     try {
-      const m = new SeriesMerger(parts, tsids, { minT, maxT, dedupInterval: this.opts.dedupIntervalMs, useBlockCache: true });
       let k = 0;
       while (m.next()) {
         while (k < tsids.length && tsids[k]! < m.tsid) k++;
         const key = keys[k]!;
-        this.counters.samplesScanned += m.n;
         yield { key, labels: unmarshalMetricName(key), tsid: m.tsid, timestamps: m.ts, values: m.vals, n: m.n };
       }
     } finally {
-      for (const p of parts) p.decRef();
+      for (const p of s.parts) p.decRef();
     }
   }
 
@@ -495,15 +510,11 @@ export class Storage {
    * i, parsed when asked. A series may decode to no samples in [minT, maxT].
    */
   *searchBatches(filters: readonly TagFilter[], minT: number, maxT: number, maxSeries: number, batchSeries: number, batchBytes: number): Generator<{ labelsAt: (i: number) => Label[]; batch: SeriesBatch }> {
-    this.counters.searches++;
-    minT = Math.max(minT, this.table.retentionBounds()[0]);
-    if (minT > maxT) return;
-    this.table.flushRawRows();
-    const { tsids, keys } = this.searchSeries(filters, minT, maxT, maxSeries);
-    if (tsids.length === 0) return;
-    const parts = this.table.pinParts(minT, maxT);
+    const s = this.openSearch(filters, minT, maxT, maxSeries);
+    if (s === undefined) return;
+    const { m, tsids, keys } = s;
+    const dedup = this.opts.dedupIntervalMs;
     try {
-      const m = new SeriesMerger(parts, tsids, { minT, maxT, dedupInterval: this.opts.dedupIntervalMs, useBlockCache: true });
       const b = new SeriesBatchBuilder();
       // Keys, not parsed labels, wait with a batch: they are one string each.
       let batchKeys: string[] = [];
@@ -513,13 +524,13 @@ export class Storage {
         while (k < tsids.length && tsids[k]! < m.tsid) k++;
         batchKeys.push(keys[k]!);
         if (b.series >= batchSeries || b.payloadBytes >= batchBytes) {
-          yield { labelsAt: labelsOf(batchKeys), batch: b.finish(minT, maxT, this.opts.dedupIntervalMs) };
+          yield { labelsAt: labelsOf(batchKeys), batch: b.finish(s.minT, maxT, dedup) };
           batchKeys = [];
         }
       }
-      if (b.series > 0) yield { labelsAt: labelsOf(batchKeys), batch: b.finish(minT, maxT, this.opts.dedupIntervalMs) };
+      if (b.series > 0) yield { labelsAt: labelsOf(batchKeys), batch: b.finish(s.minT, maxT, dedup) };
     } finally {
-      for (const p of parts) p.decRef();
+      for (const p of s.parts) p.decRef();
     }
   }
 
