@@ -184,7 +184,7 @@ export class QuerySource implements SeriesSource {
           reserved += seriesBytes;
         }
         pending++;
-        yield { labelsAt: b.labelsAt, batch: b.batch, decoded };
+        yield { labelsAt: b.labelsAt, batch: b.batch, decoded, cacheFills: b.cacheFills };
       }
     } finally {
       pool?.put(reserved);

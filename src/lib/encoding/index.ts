@@ -17,6 +17,7 @@ export {
 } from "./float_decimal.ts";
 export { MAX_INT_ARRAY_ABS, marshalInt64Array, unmarshalInt64Array } from "./int_array.ts";
 export { MarshalType } from "./marshal_type.ts";
+export { decompressBlockPayload, plainMarshalType } from "./block_payload.ts";
 export { marshalValues, unmarshalValues } from "./values.ts";
 export {
   MAX_VARINT_LEN,

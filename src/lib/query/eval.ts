@@ -454,6 +454,7 @@ async function rollupBatches(
 ): Promise<void> {
   const consume = (sb: SourceBatch, r: RollupJobResult): void => {
     recycleBatchBuffer(r.payload);
+    if (r.fills !== undefined) sb.cacheFills?.(r.fills);
     sb.decoded?.(r.samples);
     let row = 0;
     for (let i = 0; i < r.samples.length; i++) {

@@ -14,7 +14,9 @@ parentPort!.postMessage({ id: 0, ready: true });
 parentPort!.on("message", (m: { id: number; job: RollupJob }) => {
   try {
     const result = runRollupJob(m.job);
-    parentPort!.postMessage({ id: m.id, result }, [result.values.buffer, result.samples.buffer, result.rows.buffer, result.payload]);
+    const transfer: ArrayBuffer[] = [result.values.buffer, result.samples.buffer, result.rows.buffer, result.payload];
+    if (result.fills !== undefined) transfer.push(result.fills.bytes.buffer, result.fills.pos.buffer, result.fills.offsets.buffer);
+    parentPort!.postMessage({ id: m.id, result }, transfer);
   } catch (e) {
     parentPort!.postMessage({ id: m.id, error: (e as Error).message });
   }

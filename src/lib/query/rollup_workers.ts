@@ -5,7 +5,7 @@
 // as when one thread does everything.
 
 import { Worker } from "node:worker_threads";
-import { decodeBatchSeries, dropSpareBatchBuffers, SampleRuns, type SeriesBatch } from "../seriesbatch/index.ts";
+import { decodeBatchSeries, dropSpareBatchBuffers, SampleRuns, takeBatchFills, type BatchFills, type SeriesBatch } from "../seriesbatch/index.ts";
 import { evalRollup, getRollupFunc, type RollupArg, type RollupConfig } from "./rollup.ts";
 
 /** RollupJob is a rollup of every series of a batch: plain data that can be posted to a worker. */
@@ -21,7 +21,8 @@ export interface RollupJob {
  * series i (0: no samples in range, no rows), rows[i] output rows for it; the
  * rows of all series follow one another, row r's values are
  * values[r*points .. (r+1)*points) and its extra labels tags[r] (null: none).
- * payload is the job's payload buffer, handed back for recycleBatchBuffer.
+ * payload is the job's payload buffer, handed back for recycleBatchBuffer;
+ * fills are the payloads decompressed for the source's cache.
  */
 export interface RollupJobResult {
   samples: Uint32Array<ArrayBuffer>;
@@ -30,6 +31,7 @@ export interface RollupJobResult {
   values: Float64Array<ArrayBuffer>;
   points: number;
   payload: ArrayBuffer;
+  fills?: BatchFills;
 }
 
 const runs = new SampleRuns();
@@ -39,6 +41,8 @@ export function runRollupJob(job: RollupJob): RollupJobResult {
   const info = getRollupFunc(job.funcName);
   if (info === undefined) throw new Error(`BUG: unknown rollup function ${job.funcName}`);
   const b = job.batch;
+  // Fills left by a job that failed belong to no one.
+  takeBatchFills();
   const points = Math.floor((job.cfg.end - job.cfg.start) / job.cfg.step) + 1;
   const samples = new Uint32Array(b.count);
   const rows = new Uint32Array(b.count);
@@ -63,7 +67,7 @@ export function runRollupJob(job: RollupJob): RollupJobResult {
       r++;
     }
   }
-  return { samples, rows, tags, values: values.subarray(0, r * points), points, payload: b.payload.buffer };
+  return { samples, rows, tags, values: values.subarray(0, r * points), points, payload: b.payload.buffer, fills: takeBatchFills() };
 }
 
 interface Pending {

@@ -1,7 +1,7 @@
 // The narrow interface the evaluator reads raw samples through. The storage
 // engine satisfies it as it is; tests use an in-memory implementation.
 
-import type { SeriesBatch } from "../seriesbatch/index.ts";
+import type { BatchFills, SeriesBatch } from "../seriesbatch/index.ts";
 import type { Tracer } from "./trace.ts";
 
 /** SourceFilter is one label matcher; label "__name__" is the metric name; regexps are anchored. */
@@ -41,12 +41,14 @@ export interface SeriesSource {
  * decodeBatchSeries (lib/seriesbatch) decodes in any thread. decoded, when
  * present, must be called with the samples of each series once they are
  * decoded (for the source's limits and statistics); it throws a QueryError
- * when a limit is broken.
+ * when a limit is broken. cacheFills, when present, takes the payloads the
+ * decoder decompressed for the source's cache (takeBatchFills).
  */
 export interface SourceBatch {
   labelsAt(i: number): ReadonlyArray<readonly [string, string]>;
   batch: SeriesBatch;
   decoded?: (samples: Uint32Array) => void;
+  cacheFills?: (f: BatchFills) => void;
 }
 
 /**

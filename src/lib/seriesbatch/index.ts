@@ -6,4 +6,4 @@
 
 export { deduplicateSamples } from "./dedup.ts";
 export { SampleRuns } from "./sample_runs.ts";
-export { BatchDecoder, decodeBatchSeries, dropSpareBatchBuffers, recycleBatchBuffer, SeriesBatchBuilder, type SeriesBatch } from "./series_batch.ts";
+export { BatchDecoder, decodeBatchSeries, dropSpareBatchBuffers, recycleBatchBuffer, SeriesBatchBuilder, takeBatchFills, type BatchFills, type SeriesBatch } from "./series_batch.ts";

@@ -6,13 +6,11 @@
 // for varint deltas), so the cache holds many more samples than decoded
 // float64 pairs (16 bytes per sample) would.
 
-import { decompressZstd, MarshalType } from "../encoding/index.ts";
+import { decompressBlockPayload, plainMarshalType } from "../encoding/index.ts";
 import type { PartSource } from "./part.ts";
 
 const empty = new Uint8Array(0);
 
-/** maxVarintLen bounds a decompressed varint payload (n-1 varints of at most 8 bytes). */
-const maxVarintLen = 8;
 
 /**
  * BlockPayloadCache is a byte-bounded cache of decompressed block payloads,
@@ -61,29 +59,40 @@ export class BlockPayloadCache {
    * (it bounds the decompressed size).
    */
   payload(partSeq: number, src: PartSource, stream: "t" | "v", off: number, size: number, marshalType: number, n: number): [Uint8Array, number] {
-    const plain = plainType(marshalType);
+    const plain = plainMarshalType(marshalType);
     if (size === 0) return [empty, marshalType];
+    const hit = this.lookup(partSeq, stream, off);
+    if (hit !== undefined) return [hit, plain];
+    return [this.store(partSeq, stream, off, decompressBlockPayload(readPayload(src, stream, off, size), marshalType, n)), plain];
+  }
+
+  /** lookup returns the cached (decompressed) payload of a block's stream, or undefined (counted as a miss). */
+  lookup(partSeq: number, stream: "t" | "v", off: number): Uint8Array | undefined {
     this.requests++;
     const key = off * 2 + (stream === "v" ? 1 : 0);
     let b = this.curr.get(partSeq)?.get(key);
-    if (b !== undefined) return [b, plain];
+    if (b !== undefined) return b;
     b = this.prev.get(partSeq)?.get(key);
     if (b !== undefined) {
       this.add(partSeq, key, b);
-      return [b, plain];
+      return b;
     }
     this.misses++;
-    const raw = stream === "t" ? src.readTimestamps(off, size) : src.readValues(off, size);
-    const max = marshalType === MarshalType.ZstdFloat64 ? 8 * n : Math.max(0, n - 1) * maxVarintLen;
-    b = plain === marshalType ? raw : decompressZstd(raw, max);
-    if (this.maxBytes > 0 && b.length < this.maxBytes / 16) {
-      // A stored payload is copied: b may be a view of a whole in-memory part,
-      // of a shared allocation pool or of zlib's 64 KiB output buffer, which
-      // the cache must not keep alive.
-      b = new Uint8Array(b);
-      this.add(partSeq, key, b);
-    }
-    return [b, plain];
+    return undefined;
+  }
+
+  /**
+   * store caches a copy of b, the decompressed payload of a block's stream,
+   * unless it is too large; returns the copy (or b when not cached).
+   */
+  store(partSeq: number, stream: "t" | "v", off: number, b: Uint8Array): Uint8Array {
+    if (!(this.maxBytes > 0 && b.length < this.maxBytes / 16)) return b;
+    // A stored payload is copied: b may be a view of a whole in-memory part,
+    // of a shared allocation pool or of zlib's 64 KiB output buffer, which
+    // the cache must not keep alive.
+    const c = new Uint8Array(b);
+    this.add(partSeq, off * 2 + (stream === "v" ? 1 : 0), c);
+    return c;
   }
 
   private add(partSeq: number, key: number, b: Uint8Array): void {
@@ -106,13 +115,9 @@ export class BlockPayloadCache {
   }
 }
 
-function plainType(mt: number): number {
-  switch (mt) {
-    case MarshalType.ZstdNearestDelta2: return MarshalType.NearestDelta2;
-    case MarshalType.ZstdNearestDelta: return MarshalType.NearestDelta;
-    case MarshalType.ZstdFloat64: return MarshalType.Float64;
-    default: return mt;
-  }
+/** readPayload reads the stored bytes of a block's stream. */
+export function readPayload(src: PartSource, stream: "t" | "v", off: number, size: number): Uint8Array {
+  return stream === "t" ? src.readTimestamps(off, size) : src.readValues(off, size);
 }
 
 /** blockPayloadCache is the process-wide cache the search path reads blocks through (64 MiB by default). */

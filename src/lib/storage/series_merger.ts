@@ -5,8 +5,30 @@
 
 import { BlockCursor } from "./block_cursor.ts";
 import { SampleRuns, type SeriesBatchBuilder } from "../seriesbatch/index.ts";
-import { blockPayloadCache } from "./block_payload_cache.ts";
+import { blockPayloadCache, readPayload } from "./block_payload_cache.ts";
+import { plainMarshalType } from "../encoding/index.ts";
 import type { Part } from "./part.ts";
+
+/** PayloadKey names a block stream's payload in blockPayloadCache. */
+export interface PayloadKey {
+  partSeq: number;
+  stream: "t" | "v";
+  off: number;
+}
+
+const empty = new Uint8Array(0);
+
+// storedPayload returns a block stream's payload for a batch: decompressed
+// from blockPayloadCache, or as stored (plain ones are cached at once), with
+// its marshal type and 1 when it is compressed and not cached yet.
+function storedPayload(part: Part, stream: "t" | "v", off: number, size: number, mt: number): [Uint8Array, number, number] {
+  if (size === 0) return [empty, mt, 0];
+  const hit = blockPayloadCache.lookup(part.seq, stream, off);
+  if (hit !== undefined) return [hit, plainMarshalType(mt), 0];
+  const raw = readPayload(part.source, stream, off, size);
+  if (plainMarshalType(mt) !== mt) return [raw, mt, 1];
+  return [blockPayloadCache.store(part.seq, stream, off, raw), mt, 0];
+}
 
 export interface MergeOptions {
   /** keep only samples in [minT, maxT] */
@@ -86,10 +108,14 @@ export class SeriesMerger {
 
   /**
    * nextBlocks moves to the next series and appends its blocks, undecoded,
-   * to out (read through blockPayloadCache); false at the end. The series may
-   * turn out to have no samples in range once decoded.
+   * to out; false at the end. The series may turn out to have no samples in
+   * range once decoded. Payloads come from blockPayloadCache when it has
+   * them; others go as stored, zstd included (decompressing is the decoder's
+   * work, in the thread that decodes), and fills gets, for each compressed
+   * one, where it sits in the batch -> its cache key, so that its
+   * decompressed form can be cached when the decoder hands it back.
    */
-  nextBlocks(out: SeriesBatchBuilder): boolean {
+  nextBlocks(out: SeriesBatchBuilder, fills: Map<number, PayloadKey>): boolean {
     if (this.cursors.length === 0) return false;
     const min = this.minTSID();
     this.tsid = min;
@@ -98,10 +124,14 @@ export class SeriesMerger {
       const c = this.cursors[i]!;
       while (c.tsid === min) {
         const ib = c.ib!, h = c.h, n = ib.rows[h]!;
-        const [tsBytes, tsType] = blockPayloadCache.payload(c.part.seq, c.part.source, "t", ib.tsOffset[h]!, ib.tsSize[h]!, ib.tsType[h]!, n);
-        const [valBytes, valType] = blockPayloadCache.payload(c.part.seq, c.part.source, "v", ib.valOffset[h]!, ib.valSize[h]!, ib.valType[h]!, n);
-        // Series scraped together share stored timestamps (PartWriter writes identical ones once).
-        out.addBlock(n, tsBytes, tsType, ib.minT[h]!, valBytes, valType, ib.firstValue[h]!, ib.scale[h]!, c.part.seq, ib.tsOffset[h]!);
+        const seq = c.part.seq, tsOff = ib.tsOffset[h]!, valOff = ib.valOffset[h]!;
+        // Series scraped together share stored timestamps (PartWriter writes
+        // identical ones once): the builder takes them once per batch.
+        const [tsBytes, tsType, tsFill] = out.hasTimestamps(seq, tsOff) ? [empty, ib.tsType[h]!, 0] : storedPayload(c.part, "t", tsOff, ib.tsSize[h]!, ib.tsType[h]!);
+        const [valBytes, valType, valFill] = storedPayload(c.part, "v", valOff, ib.valSize[h]!, ib.valType[h]!);
+        const [tsPos, valPos] = out.addBlock(n, tsBytes, tsType, ib.minT[h]!, valBytes, valType, ib.firstValue[h]!, ib.scale[h]!, seq, tsOff, tsFill | (valFill << 1));
+        if (tsFill !== 0 && tsPos >= 0) fills.set(tsPos, { partSeq: seq, stream: "t", off: tsOff });
+        if (valFill !== 0) fills.set(valPos, { partSeq: seq, stream: "v", off: valOff });
         this.blocksRead++;
         if (!c.next()) {
           this.cursors.splice(i, 1);

@@ -17,9 +17,10 @@ import { info, warn } from "../logger/index.ts";
 import { cacheDirname, dataDirname, indexdbDirname, snapshotsDirname, walDirname } from "./filenames.ts";
 import { IndexDB, dateOf, SeriesLimitError, type TSDBStatus } from "./index_db.ts";
 import { canonicalLabels, marshalMetricName, unmarshalMetricName, metricGroupOf, metricIDOf, type Label } from "./metric_name.ts";
-import { SeriesMerger } from "./series_merger.ts";
+import { SeriesMerger, type PayloadKey } from "./series_merger.ts";
+import { blockPayloadCache } from "./block_payload_cache.ts";
 import type { Part } from "./part.ts";
-import { SeriesBatchBuilder, type SeriesBatch } from "../seriesbatch/index.ts";
+import { SeriesBatchBuilder, type BatchFills, type SeriesBatch } from "../seriesbatch/index.ts";
 import { isStaleNaN } from "../encoding/index.ts";
 import { MAX_RAW_ROWS } from "./raw_rows.ts";
 import { Table } from "./table.ts";
@@ -508,8 +509,11 @@ export class Storage {
    * payload), each with their blocks still encoded (SeriesBatch, decoded with
    * decodeBatchSeries, in any thread) and labelsAt(i), the labels of series
    * i, parsed when asked. A series may decode to no samples in [minT, maxT].
+   * Payloads the block cache did not have go compressed; give what the
+   * decoder hands back decompressed (takeBatchFills) to cacheFills, which
+   * caches it for later searches.
    */
-  *searchBatches(filters: readonly TagFilter[], minT: number, maxT: number, maxSeries: number, batchSeries: number, batchBytes: number): Generator<{ labelsAt: (i: number) => Label[]; batch: SeriesBatch }> {
+  *searchBatches(filters: readonly TagFilter[], minT: number, maxT: number, maxSeries: number, batchSeries: number, batchBytes: number): Generator<{ labelsAt: (i: number) => Label[]; batch: SeriesBatch; cacheFills: (f: BatchFills) => void }> {
     const s = this.openSearch(filters, minT, maxT, maxSeries);
     if (s === undefined) return;
     const { m, tsids, keys } = s;
@@ -519,16 +523,24 @@ export class Storage {
       // Keys, not parsed labels, wait with a batch: they are one string each.
       let batchKeys: string[] = [];
       const labelsOf = (ks: string[]) => (i: number): Label[] => unmarshalMetricName(ks[i]!);
+      let fills = new Map<number, PayloadKey>();
+      const cacheFillsOf = (where: Map<number, PayloadKey>) => (f: BatchFills): void => {
+        for (let j = 0; j < f.pos.length; j++) {
+          const key = where.get(f.pos[j]!);
+          if (key !== undefined) blockPayloadCache.store(key.partSeq, key.stream, key.off, f.bytes.subarray(f.offsets[j]!, f.offsets[j + 1]!));
+        }
+      };
       let k = 0;
-      while (m.nextBlocks(b)) {
+      while (m.nextBlocks(b, fills)) {
         while (k < tsids.length && tsids[k]! < m.tsid) k++;
         batchKeys.push(keys[k]!);
         if (b.series >= batchSeries || b.payloadBytes >= batchBytes) {
-          yield { labelsAt: labelsOf(batchKeys), batch: b.finish(s.minT, maxT, dedup) };
+          yield { labelsAt: labelsOf(batchKeys), batch: b.finish(s.minT, maxT, dedup), cacheFills: cacheFillsOf(fills) };
           batchKeys = [];
+          fills = new Map();
         }
       }
-      if (b.series > 0) yield { labelsAt: labelsOf(batchKeys), batch: b.finish(s.minT, maxT, dedup) };
+      if (b.series > 0) yield { labelsAt: labelsOf(batchKeys), batch: b.finish(s.minT, maxT, dedup), cacheFills: cacheFillsOf(fills) };
     } finally {
       for (const p of s.parts) p.decRef();
     }
