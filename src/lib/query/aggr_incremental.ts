@@ -69,24 +69,31 @@ export function newIncrementalAggr(ae: AggrFuncExpr): IncrementalAggr | undefine
         groups.set(key, g);
       }
       const { acc, counts } = g;
-      for (let i = 0; i < vs.length; i++) {
-        const v = vs[i]!;
-        if (v !== v) continue;
-        counts[i]!++;
-        switch (kind) {
-          case "sum":
-          case "avg":
-            acc[i]! += v;
-            break;
-          case "min":
-            if (!(acc[i]! <= v)) acc[i] = v;
-            break;
-          case "max":
-            if (!(acc[i]! >= v)) acc[i] = v;
-            break;
-          default:
-            break;
+      // One loop per kind: no switch per point.
+      const n = vs.length;
+      if (kind === "sum" || kind === "avg") {
+        for (let i = 0; i < n; i++) {
+          const v = vs[i]!;
+          if (v !== v) continue;
+          counts[i]!++;
+          acc[i]! += v;
         }
+      } else if (kind === "min") {
+        for (let i = 0; i < n; i++) {
+          const v = vs[i]!;
+          if (v !== v) continue;
+          counts[i]!++;
+          if (!(acc[i]! <= v)) acc[i] = v;
+        }
+      } else if (kind === "max") {
+        for (let i = 0; i < n; i++) {
+          const v = vs[i]!;
+          if (v !== v) continue;
+          counts[i]!++;
+          if (!(acc[i]! >= v)) acc[i] = v;
+        }
+      } else {
+        for (let i = 0; i < n; i++) if (vs[i] === vs[i]) counts[i]!++;
       }
     },
     finalize(): Timeseries[] {
