@@ -47,3 +47,29 @@ test("label names and values: per-day index, global index, filters, deletions", 
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("a repeated selector search sees new series, series new on a day, and deletions at once", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "tidemark-indexdb-"));
+  const st = Storage.open(dir, { retentionMs: 3650 * DAY, flushIntervalMs: 0, rawFlushIntervalMs: 0, backgroundMerges: false });
+  try {
+    const day = Math.floor(Date.now() / DAY) - 3;
+    const add = (labels: Label[], t: number) => st.addRows({ lines: 1, labels: [labels], timestamps: Float64Array.of(t), values: Float64Array.of(1), offsets: Uint32Array.of(0, 1) });
+    const up: TagFilter[] = [{ label: "__name__", value: "up", isRegex: false, isNegative: false }];
+    const count = (minT: number, maxT: number): number => st.searchSeries(up, minT, maxT, 1000).tsids.length;
+    const d0 = day * DAY, d1 = (day + 1) * DAY - 1, d2 = (day + 2) * DAY - 1;
+    add([["__name__", "up"], ["i", "1"]], d0 + 1000);
+    assert.equal(count(d0, d1), 1);
+    assert.equal(count(d0, d1), 1, "again, from the cache");
+    add([["__name__", "up"], ["i", "2"]], d0 + 2000);
+    assert.equal(count(d0, d1), 2, "a new series");
+    assert.equal(count(d1 + 1, d2), 0);
+    add([["__name__", "up"], ["i", "1"]], d1 + 1000);
+    assert.equal(count(d1 + 1, d2), 1, "a known series new on the next day");
+    await st.deleteSeries([{ label: "i", value: "2", isRegex: false, isNegative: false }], -Infinity, Infinity, 1000);
+    assert.equal(count(d0, d1), 1, "after a deletion");
+    assert.throws(() => st.searchSeries(up, d0, d2, 0), /maxUniqueTimeseries|exceeds/, "the series limit applies to cached results too");
+  } finally {
+    await st.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

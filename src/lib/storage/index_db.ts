@@ -124,6 +124,10 @@ export interface IndexDBOptions {
   backgroundMerges?: boolean;
 }
 
+// maxFiltersCacheIDs bounds the metric IDs the search cache holds (about 16
+// bytes each); past it the cache starts over.
+const maxFiltersCacheIDs = 2_000_000;
+
 export class IndexDB {
   readonly table: Table;
   private maxMetricID = 0;
@@ -137,6 +141,10 @@ export class IndexDB {
   /** fingerprints of every registered series name */
   readonly series = new SeriesSet();
   seriesCreated = 0;
+  // indexGen changes with every index write; cached searches of an older one are stale.
+  private indexGen = 0;
+  private filtersCache = new Map<string, { gen: number; ids: Set<number> }>();
+  private filtersCacheIDs = 0;
 
   constructor(dir: string, opts: IndexDBOptions = {}) {
     // Index merges run on the main thread: keep each one small (about a second at most).
@@ -201,6 +209,7 @@ export class IndexDB {
     ib.byte(NS_ID_TO_NAME).u32(metricID).str(key).end();
     for (const [k, v] of canon) ib.byte(NS_TAG).str(esc(k)).byte(1).str(esc(v)).byte(1).u32(metricID).end();
     this.table.addItems(ib.items());
+    this.indexGen++;
     this.seriesCreated++;
     return tsid;
   }
@@ -223,6 +232,7 @@ export class IndexDB {
     ib.byte(NS_DATE).u32(date).u32(metricID).end();
     for (const [k, v] of canon) ib.byte(NS_DATE_TAG).u32(date).str(esc(k)).byte(1).str(esc(v)).byte(1).u32(metricID).end();
     this.table.addItems(ib.items());
+    this.indexGen++;
   }
 
   /** markDeleted marks series deleted: they are no longer found by searches or ingestion lookups. */
@@ -234,6 +244,7 @@ export class IndexDB {
       items.push(concat([NS_DELETED], idBytes(id)));
     }
     if (items.length > 0) this.table.addItems(items);
+    this.indexGen++;
   }
 
   /** metricName returns the metric name key of metricID, or undefined. */
@@ -264,6 +275,27 @@ export class IndexDB {
    * (throws when exceeded, naming the limit).
    */
   searchMetricIDs(filters: readonly TagFilter[], minT: number, maxT: number, maxSeries: number): Set<number> {
+    // Dashboards repeat their selectors: the result stays valid until the
+    // index changes (VictoriaMetrics' tagFiltersCache). Callers only read it.
+    const d1 = dateOf(Math.max(0, minT));
+    const d2 = dateOf(Math.max(0, maxT));
+    const key = `${d1} ${d2} ${JSON.stringify(filters)}`;
+    const c = this.filtersCache.get(key);
+    if (c !== undefined && c.gen === this.indexGen) {
+      if (c.ids.size > maxSeries) throw new SeriesLimitError(maxSeries);
+      return c.ids;
+    }
+    const ids = this.searchMetricIDsNow(filters, minT, maxT, maxSeries);
+    if (this.filtersCacheIDs + ids.size > maxFiltersCacheIDs) {
+      this.filtersCache.clear();
+      this.filtersCacheIDs = 0;
+    }
+    this.filtersCache.set(key, { gen: this.indexGen, ids });
+    this.filtersCacheIDs += ids.size;
+    return ids;
+  }
+
+  private searchMetricIDsNow(filters: readonly TagFilter[], minT: number, maxT: number, maxSeries: number): Set<number> {
     const compiled = filters.map((f) => new CompiledFilter(f));
     const s = this.table.search();
     try {
