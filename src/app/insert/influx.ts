@@ -41,6 +41,10 @@ const databaseNames = flags.array("influx.databaseNames",
 
 const rowsInserted = counter(`vm_rows_inserted_total{type="influx"}`);
 
+// A request's rows go to the storage in one batch, or in batches of about this
+// many samples for big requests (as OTLP and remote write requests do).
+const BATCH_SAMPLES = 50_000;
+
 function options(db: string, precision: string, extra: ReadonlyArray<readonly [string, string]>): InfluxOptions {
   return {
     separator: measurementFieldSeparator.value,
@@ -71,7 +75,7 @@ export async function handleWrite(req: Request, res: http.ServerResponse, storag
   try {
     result = await parseStream(
       bodyStream(req, { maxSize: maxRequestSize.value, limitName: "influx.maxRequestSize" }),
-      { options: opts, maxLineLen: maxLineSize.value },
+      { options: opts, maxLineLen: maxLineSize.value, batchSamples: BATCH_SAMPLES },
       (rows) => {
         rowsInserted.add(storage.addRows(rows).rowsAdded);
       },

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { NumberError, parseFloat, parseFloatBestEffort, parseInt64, parseUint64 } from "./fastfloat.ts";
+import { NumberError, parseFloat, parseFloatBestEffort, parseInt64, parsePlainNumber, parseUint64 } from "./fastfloat.ts";
 
 test("parseFloat accepts fastfloat's grammar with correctly rounded values", () => {
   const f = (s: string, want: number) => assert.equal(parseFloat(s), want, `parseFloat(${JSON.stringify(s)})`);
@@ -111,4 +111,29 @@ test("parseFloat reads back every double JS prints, and throws only NumberError"
       try { p(s); } catch (e) { assert.ok(e instanceof NumberError, `unexpected ${String(e)} for ${JSON.stringify(s)}`); }
     }
   }), { numRuns: 3000 });
+});
+
+test("parsePlainNumber reads plain field values as the general parsers do, and gives up on the rest", () => {
+  const f = (tok: string, want: number) => assert.ok(Object.is(parsePlainNumber(`x=${tok} `, 2, 2 + tok.length), want), `parsePlainNumber(${JSON.stringify(tok)}) = ${parsePlainNumber(`x=${tok} `, 2, 2 + tok.length)}; want ${want}`);
+  f("0", 0);
+  f("-0", -0);
+  f("-0i", 0);
+  f("12592918.97", 12592918.97);
+  f("-1.5", -1.5);
+  f("007.25", 7.25);
+  f("123456789012345", 123456789012345);
+  f("42i", 42);
+  f("-42i", -42);
+  f("42u", 42);
+  for (const tok of ["", "-", "1.", ".5", "1e3", "+1", "-5u", "1.5i", "1234567890123456", "1.234567890123456", "t", "nan", "1x", "1ii", "--1"]) f(tok, NaN);
+});
+
+test("parsePlainNumber agrees with parseFloatBestEffort, parseInt64 and parseUint64 (property)", () => {
+  fc.assert(fc.property(fc.stringMatching(/^-?[0-9]{1,16}(\.[0-9]{0,8})?[iu]?$/), (tok) => {
+    const got = parsePlainNumber(tok, 0, tok.length);
+    if (got !== got) return;
+    const last = tok.at(-1);
+    const want = last === "i" ? parseInt64(tok.slice(0, -1)) : last === "u" ? parseUint64(tok.slice(0, -1)) : parseFloatBestEffort(tok);
+    assert.ok(Object.is(got, want), `${tok}: got ${got}; want ${want}`);
+  }), { numRuns: 20000 });
 });

@@ -182,3 +182,52 @@ export function parseUint64(s: string): number {
   if (i > 15) return Number(s);
   return d;
 }
+
+// Exact powers of ten: a mantissa below 2^53 divided by one of them is
+// correctly rounded, as Number() of the same decimal is.
+const pow10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+
+/**
+ * parsePlainNumber reads the InfluxDB field value s[from, to) when it is
+ * plain: `-?\d+(\.\d+)?` with at most 15 digits, or `-?\d+i` / `\d+u` with at
+ * most 15 digits. It returns the value that parseFloatBestEffort,
+ * parseInt64 or parseUint64 (without the suffix) give for the same token,
+ * or NaN when the token is not plain (the caller then takes the general
+ * path).
+ */
+export function parsePlainNumber(s: string, from: number, to: number): number {
+  let i = from;
+  const minus = i < to && s.charCodeAt(i) === 45;
+  if (minus) i++;
+  const j = i;
+  let m = 0;
+  while (i < to) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) break;
+    m = m * 10 + d;
+    i++;
+  }
+  let digits = i - j;
+  if (digits === 0 || digits > 15) return NaN;
+  if (i === to) return minus ? -m : m;
+  const c = s.charCodeAt(i);
+  if (i + 1 === to) {
+    if (c === 105) return minus ? 0 - m : m; // 'i'
+    if (c === 117 && !minus) return m; // 'u'
+    return NaN;
+  }
+  if (c !== 46) return NaN;
+  i++;
+  const k = i;
+  while (i < to) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return NaN;
+    m = m * 10 + d;
+    i++;
+  }
+  const frac = i - k;
+  digits += frac;
+  if (frac === 0 || digits > 15) return NaN;
+  const v = m / pow10[frac]!;
+  return minus ? -v : v;
+}

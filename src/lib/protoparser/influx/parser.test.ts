@@ -197,3 +197,76 @@ test("parseLines survives mutated valid input (property)", () => {
     assert.ok(rows.lines === 0 || errs === 0 || s.includes("\n"), "a single line is either stored or reported");
   }), { numRuns: 5000 });
 });
+
+// reference parses text line by line with parseLine (never cached).
+function reference(text: string, o: InfluxOptions): { rows: string[]; errors: string[] } {
+  const rows = new ImportRows();
+  const errors: string[] = [];
+  text.split("\n").forEach((raw, i) => {
+    const line = raw.endsWith("\r") ? raw.slice(0, -1) : raw;
+    if (line === "" || line.startsWith("#")) return;
+    const err = parseLine(rows, line, o);
+    if (err !== null) errors.push(`${i + 1}: ${err}`);
+  });
+  return { rows: show(rows), errors };
+}
+
+const plainFieldArb = fc.oneof(
+  fc.integer({ min: -1e6, max: 1e6 }).map(String),
+  fc.double({ min: -1e6, max: 1e6, noNaN: true }).map((x) => x.toFixed(3)),
+  fc.stringMatching(/^-?[0-9]{1,17}(\.[0-9]{0,4})?[iu]?$/),
+  fc.constantFrom("0", "-0", "-0i", "0u", "1.", ".5", "1e3", "+1", "t", "", "\"1\"", "1\r", "nan"),
+);
+const seriesArb = fc.tuple(
+  fc.constantFrom("cpu", "mem", "", "m\\ x", "disk"),
+  fc.array(fc.tuple(fc.constantFrom("host", "db", "__name__", "", "a\\,b", "tag"), fc.constantFrom("a", "b", "", "x=y", "q\"", "long-value-of-13+chars")), { maxLength: 3 }),
+).map(([m, tags]) => `${m}${tags.map(([k, v]) => `,${k}=${v}`).join("")}`);
+const cachedLineArb = fc.tuple(
+  seriesArb,
+  fc.array(fc.tuple(fc.constantFrom("v", "usage_idle", "x", "", "s p"), plainFieldArb), { minLength: 1, maxLength: 3 }),
+  fc.option(fc.oneof(fc.bigInt({ min: 0n, max: 9_300_000_000_000_000_000n }).map(String), fc.constantFrom("", "HTTP/1.1", "12a", "-5", "17 1", "0"))),
+  fc.constantFrom("", " ", "  "),
+).map(([series, fields, ts, sp]) => `${series}${sp} ${fields.map(([k, v]) => `${k}=${v}`).join(",")}${ts === null ? "" : " " + ts}`);
+const optsArb = fc.record({
+  skipSingleField: fc.boolean(),
+  skipMeasurement: fc.boolean(),
+  db: fc.constantFrom("", "telegraf"),
+  separator: fc.constantFrom("_", "."),
+  extraLabels: fc.constantFrom([], [["job", "x"]] as Array<[string, string]>),
+  precision: fc.constantFrom(0, 1e6, 1e3, 1, -1e3, -6e4),
+  trimMs: fc.constantFrom(1, 1000),
+});
+
+test("parseLines gives what parseLine gives line by line, with a cold and a warm series cache (property)", () => {
+  fc.assert(fc.property(fc.array(fc.oneof(cachedLineArb, lineArb), { maxLength: 10 }), optsArb, fc.constantFrom("\n", "\r\n", "\r\r\n"), (lines, o, sep) => {
+    const text = lines.join(sep);
+    const want = reference(text, opts(o));
+    for (const round of ["first", "second"]) {
+      const rows = new ImportRows();
+      const errors: string[] = [];
+      parseLines(rows, text, 1, opts(o), (n, msg) => errors.push(`${n}: ${msg}`));
+      assert.deepEqual(show(rows), want.rows, `${round} parse of ${JSON.stringify(text)}`);
+      assert.equal(errors.length, want.errors.length, `errors of ${JSON.stringify(text)}`);
+      errors.forEach((e, i) => assert.ok(e.startsWith(want.errors[i]!.split(":")[0]!) && e.endsWith(want.errors[i]!.slice(want.errors[i]!.indexOf(": ") + 2)), `error ${e} vs ${want.errors[i]}`));
+    }
+  }), { numRuns: 3000 });
+});
+
+test("parseLines gives a series the same labels array every time, per naming options", () => {
+  const labelsOf = (text: string, o: Partial<InfluxOptions> = {}) => {
+    const rows = new ImportRows();
+    parseLines(rows, text, 1, opts(o), (n, m) => assert.fail(`line ${n}: ${m}`));
+    return rows.labels;
+  };
+  const a = labelsOf("cpu,host=a u=1,i=2 1\ncpu,host=b u=1 1");
+  const b = labelsOf("cpu,host=b u=5 2\ncpu,host=a i=3,u=4 2");
+  assert.equal(b[0], a[2], "cpu,host=b u");
+  assert.equal(b[1], a[1], "cpu,host=a i (fields in another order)");
+  assert.equal(b[2], a[0], "cpu,host=a u");
+  const c = labelsOf("cpu,host=a u=1,i=2 1", { db: "x" });
+  assert.notEqual(c[0], a[0], "another db gets other arrays");
+  assert.deepEqual(c[0], [["host", "a"], ["db", "x"], ["__name__", "cpu_u"]]);
+  const d = labelsOf("cpu,host=a u=1 1", { skipSingleField: true });
+  assert.deepEqual(d[0], [["host", "a"], ["__name__", "cpu"]]);
+  assert.equal(labelsOf("cpu,host=a u=7 1", { skipSingleField: true })[0], d[0], "single-field name is cached too");
+});

@@ -4,8 +4,9 @@
 import { counter } from "../../metrics/index.ts";
 import { goQuote, startEndString } from "../util/index.ts";
 import type { ImportRows, Label } from "../vmimport/index.ts";
-import { parseFloatBestEffort, parseInt64, parseUint64 } from "./fastfloat.ts";
-import { type Precision, timestampToMs } from "./timestamp.ts";
+import { parseFloatBestEffort, parseInt64, parsePlainNumber, parseUint64 } from "./fastfloat.ts";
+import { SeriesCache } from "./series_cache.ts";
+import { type Precision, timestampDigitsToMs, timestampToMs } from "./timestamp.ts";
 
 const invalidLines = counter(`vm_rows_invalid_total{type="influx"}`);
 
@@ -204,6 +205,23 @@ function parseFields(s: string, from: number, to: number): string | null {
   }
 }
 
+// rowTs is the timestamp (ms) of the row parsed by parseRowAndTimestamp.
+let rowTs = 0;
+
+// parseRowAndTimestamp is parseRow followed by the timestamp's conversion
+// into rowTs; it returns VictoriaMetrics' error or null.
+function parseRowAndTimestamp(s: string, opts: InfluxOptions): string | null {
+  const err = parseRow(s);
+  if (err !== null) return err;
+  if (tsToken !== "" && tsToken.startsWith("HTTP/")) return switchToHTTP;
+  try {
+    rowTs = timestampToMs(tsToken, opts.precision, opts.nowMs, opts.trimMs);
+  } catch (e) {
+    return `cannot parse timestamp ${goQuote(tsToken)}: ${(e as Error).message}`;
+  }
+  return null;
+}
+
 // parseRow parses one line (no '\n', no trailing '\r', not empty, not a
 // comment) into the scratch row; it returns VictoriaMetrics' error or null.
 function parseRow(s: string): string | null {
@@ -238,6 +256,29 @@ function parseRow(s: string): string | null {
   return null;
 }
 
+// baseLabels returns the labels of the scratch row's series other than
+// __name__: the tags, then the db label, then the extra labels.
+function baseLabels(opts: InfluxOptions): Label[] {
+  const base: Label[] = [];
+  let hasDB = false;
+  for (let i = 0; i < nTags; i++) {
+    const k = tagKeys[i]!;
+    if (k === opts.dbLabel) hasDB = true;
+    base.push([detach(k), detach(tagValues[i]!)]);
+  }
+  if (!hasDB && opts.db !== "" && opts.dbLabel !== "") base.push([opts.dbLabel, opts.db]);
+  for (const l of opts.extraLabels) base.push([l[0], l[1]]);
+  return base;
+}
+
+// metricName returns the name of field key of a line of nFields fields.
+function metricName(measurement: string, key: string, nFields: number, opts: InfluxOptions): string {
+  // See https://github.com/VictoriaMetrics/VictoriaMetrics/issues/1139
+  if (measurement !== "" && nFields === 1 && opts.skipSingleField) return opts.skipMeasurement ? "" : measurement;
+  if (opts.skipMeasurement || measurement === "") return key;
+  return measurement + opts.separator + key;
+}
+
 /**
  * parseLine parses one InfluxDB line (no '\n' inside; a trailing '\r', an
  * empty line and a '#' comment are ignored) and appends one series per field
@@ -251,34 +292,181 @@ export function parseLine(rows: ImportRows, line: string, opts: InfluxOptions): 
   let s = line;
   if (s.charCodeAt(s.length - 1) === 13) s = s.slice(0, -1);
   if (s.length === 0 || s.charCodeAt(0) === 35) return null;
-  const err = parseRow(s);
+  const err = parseRowAndTimestamp(s, opts);
   if (err !== null) return err;
-  let ts: number;
-  if (tsToken !== "" && tsToken.startsWith("HTTP/")) return switchToHTTP;
-  try {
-    ts = timestampToMs(tsToken, opts.precision, opts.nowMs, opts.trimMs);
-  } catch (e) {
-    return `cannot parse timestamp ${goQuote(tsToken)}: ${(e as Error).message}`;
-  }
-  const base: Label[] = [];
-  let hasDB = false;
-  for (let i = 0; i < nTags; i++) {
-    const k = tagKeys[i]!;
-    if (k === opts.dbLabel) hasDB = true;
-    base.push([detach(k), detach(tagValues[i]!)]);
-  }
-  if (!hasDB && opts.db !== "" && opts.dbLabel !== "") base.push([opts.dbLabel, opts.db]);
-  for (const l of opts.extraLabels) base.push([l[0], l[1]]);
-  let prefix = opts.skipMeasurement ? "" : measurement;
-  // See https://github.com/VictoriaMetrics/VictoriaMetrics/issues/1139
-  const skipFieldKey = measurement !== "" && nFields === 1 && opts.skipSingleField;
-  if (prefix !== "" && !skipFieldKey) prefix += opts.separator;
+  const ts = rowTs;
+  const base = baseLabels(opts);
   rows.growSamples(rows.samples + nFields);
   for (let i = 0; i < nFields; i++) {
-    const name = skipFieldKey ? prefix : prefix + fieldKeys[i]!;
     const labels = i === nFields - 1 ? base : base.slice();
-    labels.push(["__name__", detach(name)]);
+    labels.push(["__name__", detach(metricName(measurement, fieldKeys[i]!, nFields, opts))]);
     rows.timestamps[rows.samples] = ts;
+    rows.values[rows.samples] = fieldValues[i]!;
+    rows.commitLine(labels, 1);
+  }
+  return null;
+}
+
+
+// SeriesEntry is what the cache knows of a series text (measurement and tags).
+interface SeriesEntry {
+  measurement: string;
+  /** the labels other than __name__ (see baseLabels) */
+  base: Label[];
+  /** the field keys of the line last seen, and their labels (a guess for the next line) */
+  keys: string[];
+  labels: Label[][];
+  /** the labels of every field key seen */
+  byKey: Map<string, Label[]>;
+  /** the labels of a line with a single field under opts.skipSingleField */
+  single: Label[] | undefined;
+}
+
+const MAX_KEYS_PER_SERIES = 1024;
+
+// sameText tells whether g equals s[from, to) (field keys are short: a loop
+// beats startsWith on a slice of a block).
+function sameText(g: string, s: string, from: number, to: number): boolean {
+  if (g.length !== to - from) return false;
+  for (let j = 0; j < g.length; j++) if (g.charCodeAt(j) !== s.charCodeAt(from + j)) return false;
+  return true;
+}
+
+// fieldLabels returns the labels of field key s[ks, ke), the i-th of nf, of
+// the line of series e: the same array every time, so that the storage can
+// recognise a series it has seen by the array alone.
+function fieldLabels(e: SeriesEntry, s: string, ks: number, ke: number, i: number, nf: number, opts: InfluxOptions): Label[] {
+  if (nf === 1 && opts.skipSingleField && e.measurement !== "") {
+    if (e.single === undefined) {
+      e.single = e.base.slice();
+      e.single.push(["__name__", detach(metricName(e.measurement, "", 1, opts))]);
+    }
+    return e.single;
+  }
+  const g = e.keys[i];
+  if (g !== undefined && sameText(g, s, ks, ke)) return e.labels[i]!;
+  const key = detach(s.slice(ks, ke));
+  let l = e.byKey.get(key);
+  if (l === undefined) {
+    l = e.base.slice();
+    l.push(["__name__", detach(metricName(e.measurement, key, nf, opts))]);
+    if (e.byKey.size >= MAX_KEYS_PER_SERIES) e.byKey.clear();
+    e.byKey.set(key, l);
+  }
+  e.keys[i] = key;
+  e.labels[i] = l;
+  return l;
+}
+
+// The caches of series texts, one per set of naming options.
+const caches = new Map<string, SeriesCache<SeriesEntry>>();
+const MAX_CACHES = 64;
+// Per generation (two are kept): a series text takes some hundred bytes plus its labels.
+const SERIES_CACHE_ENTRIES = 50_000;
+
+function cacheFor(opts: InfluxOptions): SeriesCache<SeriesEntry> {
+  let k = `${opts.separator}\u0000${opts.skipSingleField ? 1 : 0}${opts.skipMeasurement ? 1 : 0}\u0000${opts.dbLabel}\u0000${opts.db}`;
+  for (const l of opts.extraLabels) k += `\u0000${l[0]}\u0000${l[1]}`;
+  let c = caches.get(k);
+  if (c === undefined) {
+    if (caches.size >= MAX_CACHES) caches.clear();
+    c = new SeriesCache<SeriesEntry>(SERIES_CACHE_ENTRIES);
+    caches.set(k, c);
+  }
+  return c;
+}
+
+// Field ranges and values of the line parsed by parsePlainFields.
+let plainKeyStart = new Int32Array(64);
+let plainKeyEnd = new Int32Array(64);
+let plainValues = new Float64Array(64);
+let plainCount = 0;
+let plainTs = 0;
+
+// parsePlainFields parses the fields and timestamp of line s (no backslash,
+// no double quote) after its series text ending at sp, into the plain*
+// scratch. It returns false when anything is unusual (errors included):
+// the caller then parses the line with the general parser.
+function parsePlainFields(s: string, sp: number, opts: InfluxOptions): boolean {
+  const len = s.length;
+  let pos = skipSpaces(s, sp + 1, len);
+  let fieldsEnd = s.indexOf(" ", pos);
+  if (fieldsEnd < 0) fieldsEnd = len;
+  let n = 0;
+  for (;;) {
+    let fe = s.indexOf(",", pos);
+    if (fe < 0 || fe > fieldsEnd) fe = fieldsEnd;
+    const eq = s.indexOf("=", pos);
+    if (eq <= pos || eq >= fe) return false;
+    let v = parsePlainNumber(s, eq + 1, fe);
+    if (v !== v) {
+      hasQuotes = false;
+      const r = parseFieldValue(s, eq + 1, fe);
+      if (typeof r === "string") return false;
+      v = r;
+    }
+    if (n === plainValues.length) {
+      const kS = new Int32Array(2 * n), kE = new Int32Array(2 * n), vs = new Float64Array(2 * n);
+      kS.set(plainKeyStart);
+      kE.set(plainKeyEnd);
+      vs.set(plainValues);
+      plainKeyStart = kS;
+      plainKeyEnd = kE;
+      plainValues = vs;
+    }
+    plainKeyStart[n] = pos;
+    plainKeyEnd[n] = eq;
+    plainValues[n] = v;
+    n++;
+    if (fe === fieldsEnd) break;
+    pos = fe + 1;
+  }
+  if (fieldsEnd === len) {
+    plainTs = timestampToMs("", opts.precision, opts.nowMs, opts.trimMs);
+  } else {
+    const from = skipSpaces(s, fieldsEnd + 1, len);
+    plainTs = from === len
+      ? timestampToMs("", opts.precision, opts.nowMs, opts.trimMs)
+      : timestampDigitsToMs(s, from, len, opts.precision, opts.nowMs, opts.trimMs);
+    if (plainTs !== plainTs) return false;
+  }
+  plainCount = n;
+  return true;
+}
+
+// parseLineCached is parseLine for lines of parseLines (no '\n', no trailing
+// '\r', not empty, not a comment): a line without backslashes takes the
+// labels of its series text from cache (parsed once), and a line without
+// double quotes either is read without making strings of its tokens.
+function parseLineCached(rows: ImportRows, s: string, opts: InfluxOptions, cache: SeriesCache<SeriesEntry>, mayEscape: boolean, mayQuote: boolean): string | null {
+  // A second '\r' (parseLine drops one more) and escapes take the general path.
+  if (s.charCodeAt(s.length - 1) === 13 || (mayEscape && s.indexOf("\\") >= 0)) return parseLine(rows, s, opts);
+  const sp = s.indexOf(" ");
+  if (sp <= 0) return parseLine(rows, s, opts);
+  const key = s.slice(0, sp);
+  let e = cache.get(key);
+  if (e !== undefined && !(mayQuote && s.indexOf('"', sp) >= 0) && parsePlainFields(s, sp, opts)) {
+    const n = plainCount;
+    rows.growSamples(rows.samples + n);
+    for (let i = 0; i < n; i++) {
+      const labels = fieldLabels(e, s, plainKeyStart[i]!, plainKeyEnd[i]!, i, n, opts);
+      rows.timestamps[rows.samples] = plainTs;
+      rows.values[rows.samples] = plainValues[i]!;
+      rows.commitLine(labels, 1);
+    }
+    return null;
+  }
+  const err = parseRowAndTimestamp(s, opts);
+  if (err !== null) return err;
+  if (e === undefined) {
+    e = { measurement: detach(measurement), base: baseLabels(opts), keys: [], labels: [], byKey: new Map(), single: undefined };
+    cache.set(detach(key), e);
+  }
+  rows.growSamples(rows.samples + nFields);
+  for (let i = 0; i < nFields; i++) {
+    const k = fieldKeys[i]!;
+    const labels = fieldLabels(e, k, 0, k.length, i, nFields, opts);
+    rows.timestamps[rows.samples] = rowTs;
     rows.values[rows.samples] = fieldValues[i]!;
     rows.commitLine(labels, 1);
   }
@@ -287,11 +475,13 @@ export function parseLine(rows: ImportRows, line: string, opts: InfluxOptions): 
 
 /**
  * parseLines parses a block of complete lines separated by '\n' into rows
- * (appending; see parseLine). For each bad line it counts
- * vm_rows_invalid_total{type="influx"}, calls onError(lineNumber, message)
- * and skips the line; the other lines are kept. The first line of text has
- * number firstLineNumber. It returns the number of valid lines (not counting
- * empty lines and comments).
+ * (appending; see parseLine, whose labels it gives). For each bad line it
+ * counts vm_rows_invalid_total{type="influx"}, calls onError(lineNumber,
+ * message) and skips the line; the other lines are kept. The first line of
+ * text has number firstLineNumber. It returns the number of valid lines (not
+ * counting empty lines and comments). Series seen before (in this or an
+ * earlier call, with the same naming options) get the very label arrays they
+ * got then: callers must not modify rows.labels' arrays, only replace them.
  */
 export function parseLines(
   rows: ImportRows,
@@ -301,6 +491,9 @@ export function parseLines(
   onError: (lineNumber: number, msg: string) => void,
 ): number {
   const n = text.length;
+  const cache = cacheFor(opts);
+  const mayEscape = text.indexOf("\\") >= 0;
+  const mayQuote = text.indexOf('"') >= 0;
   let start = 0;
   let lineNumber = firstLineNumber;
   let valid = 0;
@@ -311,7 +504,7 @@ export function parseLines(
     if (end > start && text.charCodeAt(end - 1) === 13) end--;
     if (end > start && text.charCodeAt(start) !== 35) {
       const line = text.slice(start, end);
-      const err = parseLine(rows, line, opts);
+      const err = parseLineCached(rows, line, opts, cache, mayEscape, mayQuote);
       if (err === null) {
         valid++;
       } else {

@@ -44,3 +44,32 @@ test("parseStream rethrows an error of onRows unchanged and waits for its promis
   }, () => {});
   assert.ok(done);
 });
+
+test("parseStream with batchSamples hands over rows of several blocks together, and the rest at the end", async () => {
+  const f = async (batchSamples: number | undefined, want: string[]) => {
+    const batches: string[] = [];
+    const res = await parseStream(chunks(["a v=1\nb v=2,w=3\n", "c v=4\nd v=5\n", "e v=6\n"]), { options: { ...defaultInfluxOptions(), nowMs: 1 }, blockSize: 1, batchSamples }, (rows) => {
+      const names: string[] = [];
+      for (let i = 0; i < rows.lines; i++) names.push(rows.labels[i]!.at(-1)![1]);
+      batches.push(names.join(" "));
+    }, () => {});
+    assert.deepEqual(batches, want, `batches with batchSamples=${batchSamples}`);
+    assert.equal(res.samples, 6);
+  };
+  await f(undefined, ["a_v", "b_v b_w", "c_v", "d_v", "e_v"]);
+  await f(3, ["a_v b_v b_w", "c_v d_v e_v"]);
+  await f(4, ["a_v b_v b_w c_v", "d_v e_v"]);
+  await f(100, ["a_v b_v b_w c_v d_v e_v"]);
+});
+
+test("parseStream with batchSamples hands over the rows parsed before a read error", async () => {
+  async function* failing(): AsyncGenerator<Uint8Array> {
+    yield Buffer.from("a v=1\nb v=2\n");
+    throw new Error("connection reset");
+  }
+  const names: string[] = [];
+  await assert.rejects(parseStream(failing(), { options: defaultInfluxOptions(), blockSize: 1, batchSamples: 100 }, (rows) => {
+    for (let i = 0; i < rows.lines; i++) names.push(rows.labels[i]!.at(-1)![1]);
+  }, () => {}), { message: "cannot read influx line protocol data: connection reset" });
+  assert.deepEqual(names, ["a_v", "b_v"]);
+});

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { precisionFromArg, timestampToMs } from "./timestamp.ts";
+import { precisionFromArg, timestampDigitsToMs, timestampToMs } from "./timestamp.ts";
 
 test("precisionFromArg maps VictoriaMetrics' precision values", () => {
   const f = (p: string, want: number) => assert.equal(precisionFromArg(p), want, `precision=${p}`);
@@ -72,4 +72,25 @@ test("timestampToMs matches exact integer arithmetic for every int64 (within 2^5
     if (want > -(2n ** 53n) && want < 2n ** 53n) assert.equal(got, Number(want), `v=${v} precision=${p}`);
     else assert.ok(Math.abs(got - Number(want)) <= Math.abs(Number(want)) * 1e-15, `v=${v} precision=${p}: got ${got}`);
   }), { numRuns: 5000 });
+});
+
+test("timestampDigitsToMs equals timestampToMs on plain digit tokens, or gives up (property)", () => {
+  const now = 1_700_000_123_456;
+  const f = (tok: string, precision: number, trimMs: number) => {
+    const got = timestampDigitsToMs(` ${tok} `, 1, 1 + tok.length, precision, now, trimMs);
+    if (got !== got) {
+      assert.ok(!/^[0-9]{1,19}$/.test(tok) || tok.length === 19 || (tok.length > 15 && precision !== 0 && precision !== 1e3 && precision !== 1e6), `gave up on ${tok} precision ${precision}`);
+      return;
+    }
+    assert.ok(Object.is(got, timestampToMs(tok, precision, now, trimMs)), `${tok} precision ${precision} trim ${trimMs}: got ${got}; want ${timestampToMs(tok, precision, now, trimMs)}`);
+  };
+  for (const p of [0, 1e6, 1e3, 1, -1e3, -6e4, -3.6e6]) {
+    for (const tok of ["0", "0000000000000000", "1", "1700000000", "1700000000123", "1700000000123456", "1700000000123456789", "8999999999999999999", "9000000000000000000", "99999999999", "", "1a", "-1"]) f(tok, p, 1);
+  }
+  fc.assert(fc.property(
+    fc.oneof(fc.bigInt({ min: 0n, max: 9_999_999_999_999_999_999n }).map(String), fc.stringMatching(/^[0-9]{1,19}$/)),
+    fc.constantFrom(0, 1e6, 1e3, 1, -1e3, -6e4, -3.6e6),
+    fc.constantFrom(1, 7, 1000, 60_000),
+    (tok, p, trim) => f(tok, p, trim),
+  ), { numRuns: 20000 });
 });

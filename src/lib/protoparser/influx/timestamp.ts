@@ -93,3 +93,48 @@ function scaleExact(v: number, precision: Precision, nowMs: number): number {
   if (precision > 0) return Math.trunc(v / precision);
   return v * -precision;
 }
+
+/**
+ * timestampDigitsToMs is timestampToMs for the token s[from, to) when it is
+ * 1 to 19 plain digits below 9e18 (no sign), without making a string of it:
+ * it returns the same milliseconds, or NaN when the token is not of that
+ * form or needs a precision it does not handle (the caller then slices the
+ * token and calls timestampToMs).
+ */
+export function timestampDigitsToMs(s: string, from: number, to: number, precision: Precision, nowMs: number, trimMs: number): number {
+  const n = to - from;
+  if (n <= 0 || n > 19) return NaN;
+  if (n === 19 && s.charCodeAt(from) >= 57) return NaN; // int64 range is checked by the slow path
+  // hi: all digits but the last 6; lo: the last 6 (v = hi * 1e6 + lo, both exact).
+  const split = n > 6 ? to - 6 : from;
+  let hi = 0;
+  for (let i = from; i < split; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return NaN;
+    hi = hi * 10 + d;
+  }
+  let lo = 0;
+  for (let i = split; i < to; i++) {
+    const d = s.charCodeAt(i) - 48;
+    if (d < 0 || d > 9) return NaN;
+    lo = lo * 10 + d;
+  }
+  let ts: number;
+  if (n <= 15) {
+    ts = scaleExact(hi * 1e6 + lo, precision, nowMs);
+  } else if (hi === 0 && lo === 0) {
+    ts = precision < 0 ? nowMs - (nowMs % -precision) : nowMs;
+  } else if (precision === 0) {
+    if (hi >= 1e11) ts = hi;
+    else if (hi >= 1e8) ts = hi * 1e3 + Math.floor(lo / 1e3);
+    else ts = hi * 1e6 + lo >= 1e11 ? hi * 1e6 + lo : (hi * 1e6 + lo) * 1e3;
+  } else if (precision === 1e6) {
+    ts = hi;
+  } else if (precision === 1e3) {
+    ts = hi * 1e3 + Math.floor(lo / 1e3);
+  } else {
+    return NaN;
+  }
+  if (trimMs > 1) ts -= ts % trimMs;
+  return ts + 0;
+}

@@ -316,3 +316,64 @@ test("property: random and mutated bodies never throw or hang", () => {
     }
   }), { numRuns: 500 });
 });
+
+// exact lists the rows with their labels in order and the value's bits.
+function exact(rows: OtlpRows): string[] {
+  const out: string[] = [];
+  const bits = new Uint32Array(rows.values.buffer, rows.values.byteOffset, rows.values.length * 2);
+  for (let i = 0; i < rows.lines; i++) out.push(`${JSON.stringify(rows.labels[i])} ${rows.timestamps[i]} ${bits[2 * i + 1]}:${bits[2 * i]}`);
+  return out;
+}
+
+test("property: a decoder that has seen other requests decodes a body as a fresh decoder does", () => {
+  const body = (attrs: unknown[], res: unknown[]) => jsonToProtobuf(JSON.stringify(request([
+    { name: "g", gauge: { dataPoints: [{ timeUnixNano: T, asDouble: 1, attributes: attrs }, { timeUnixNano: T, asInt: "2", attributes: [], flags: 1 }] } },
+    { name: "c", unit: "s", sum: { isMonotonic: true, dataPoints: [{ timeUnixNano: T, asDouble: 3, attributes: attrs }] } },
+    { name: "h", histogram: { dataPoints: [{ timeUnixNano: T, count: "3", sum: 1, bucketCounts: ["1", "2"], explicitBounds: [1], attributes: attrs }] } },
+    { name: "e", exponentialHistogram: { dataPoints: [{ timeUnixNano: T, count: "3", scale: 3, zeroCount: "1", positive: { offset: -2, bucketCounts: ["1", "1"] }, attributes: attrs }] } },
+    { name: "s", summary: { dataPoints: [{ timeUnixNano: T, count: "1", sum: 1, quantileValues: [{ quantile: 0.5, value: 1 }], attributes: attrs }] } },
+  ], res))).slice();
+  const attrArb = fc.array(fc.tuple(fc.constantFrom("a", "b", "_x", "9z", "a.b"), fc.constantFrom("1", "2", "")), { maxLength: 3 }).map((l) => l.map(([k, v]) => str(k, v)));
+  const optsArb = fc.record({
+    usePrometheusNaming: fc.boolean(),
+    convertMetricNamesToPrometheus: fc.boolean(),
+    labelNameUnderscoreSanitization: fc.boolean(),
+    promoteScopeMetadata: fc.boolean(),
+  });
+  const mutArb = fc.array(fc.tuple(fc.nat(10_000), fc.integer({ min: 0, max: 255 })), { maxLength: 2 });
+  fc.assert(fc.property(optsArb, fc.array(fc.tuple(attrArb, attrArb, mutArb), { minLength: 1, maxLength: 6 }), (opts, reqs) => {
+    const warm = new OtlpDecoder(opts);
+    for (const [attrs, res, muts] of reqs) {
+      const b = body(attrs, res);
+      for (const [i, v] of muts) b[i % b.length] = v;
+      const want = new OtlpRows();
+      const wr = new OtlpDecoder(opts).decode(b, want);
+      for (const round of [1, 2]) {
+        const got = new OtlpRows();
+        const gr = warm.decode(b, got);
+        assert.deepEqual(exact(got), exact(want), `rows, round ${round}`);
+        assert.deepEqual(gr, wr, `result, round ${round}`);
+      }
+    }
+  }), { numRuns: 1500 });
+});
+
+test("a series decoded again gets the same labels array; another resource gets another", () => {
+  const d = new OtlpDecoder();
+  const decode = (res: string) => {
+    const rows = new OtlpRows();
+    d.decode(jsonToProtobuf(JSON.stringify(request([
+      { name: "g", gauge: { dataPoints: [{ timeUnixNano: T, asDouble: 1, attributes: [str("a", "1")] }, { timeUnixNano: T, asDouble: 2, attributes: [str("a", "2")] }] } },
+      { name: "h", histogram: { dataPoints: [{ timeUnixNano: T, count: "3", bucketCounts: ["1", "2"], explicitBounds: [1], attributes: [str("a", "1")] }] } },
+    ], [str("service.name", res)]))), rows);
+    return rows.labels;
+  };
+  const a = decode("svc");
+  const b = decode("svc");
+  assert.equal(a.length, 5);
+  for (let i = 0; i < a.length; i++) assert.equal(b[i], a[i], `series ${i}: ${JSON.stringify(a[i])}`);
+  assert.deepEqual(a[4], [["__name__", "h_bucket"], ["service.name", "svc"], ["scope.name", "lib"], ["scope.version", "1.0"], ["a", "1"], ["le", "+Inf"]]);
+  const c = decode("other");
+  assert.notEqual(c[0], a[0]);
+  assert.deepEqual(c[0], [["__name__", "g"], ["service.name", "other"], ["scope.name", "lib"], ["scope.version", "1.0"], ["a", "1"]]);
+});

@@ -13,10 +13,11 @@
 //   the staleness marker.
 // See https://github.com/open-telemetry/opentelemetry-proto/blob/main/opentelemetry/proto/metrics/v1/metrics.proto .
 
-import { FieldReader, ProtoError, WIRE_I64, WIRE_LEN } from "../../protobuf/index.ts";
+import { FieldReader, ProtoError, WIRE_I64, WIRE_LEN, latin1Key } from "../../protobuf/index.ts";
 import { formatFloatF, formatVmrange } from "./format.ts";
 import { KIND_COUNTER, KIND_GAUGE, KIND_HISTOGRAM, KIND_SUMMARY, prometheusLabelName, prometheusMetricName } from "./naming.ts";
 import type { OtlpRows } from "./otlp_rows.ts";
+import { type ContextSeries, type OtlpLabel, type PointSeries, SeriesCache } from "./series_cache.ts";
 
 /** DecodeOptions are the naming switches (the -opentelemetry.* flags). */
 export interface DecodeOptions {
@@ -84,7 +85,9 @@ function int64At(b: Uint8Array, p: number): number {
 
 /**
  * OtlpDecoder decodes MetricsData into OtlpRows. One decoder may be reused; it keeps a
- * label stack and one FieldReader per nesting level.
+ * label stack, one FieldReader per nesting level, and the labels of the series it
+ * decoded (bounded): a series decoded again gets the very same labels array, so
+ * callers must not modify the arrays in rows.labels, only replace them.
  */
 export class OtlpDecoder {
   private opts: DecodeOptions;
@@ -107,6 +110,19 @@ export class OtlpDecoder {
   private posCounts: number[] = [];
   private negCounts: number[] = [];
   private quantiles: number[] = [];
+
+  // Series decoded before, those of the current resource and scope, and those of
+  // the current data point's attributes.
+  private cache = new SeriesCache();
+  private ctx: ContextSeries = { labels: [], points: new Map() };
+  private point: PointSeries = { ctx: undefined, key: "", next: undefined, attrs: [], lastName: "", lastLabels: undefined, byName: new Map(), byExtra: undefined };
+  // The attribute fields of the current data point: (fieldStart, dataStart, dataEnd) each.
+  private attrRanges = new Int32Array(48);
+  private nAttrs = 0;
+  // The names of the current histogram or summary series.
+  private countName = "";
+  private sumName = "";
+  private bucketName = "";
 
   // resourceFilter says whether a top-level resource attribute key becomes labels.
   private resourceFilter: ((key: string) => boolean) | undefined;
@@ -212,6 +228,7 @@ export class OtlpDecoder {
       }
       fr.reset(buf, start, end);
     }
+    this.ctx = this.cache.context(this.ls);
     while (fr.next()) {
       if (fr.fieldNum !== 2) continue;
       fr.message();
@@ -386,6 +403,8 @@ export class OtlpDecoder {
   }
 
   private metric(buf: Uint8Array, start: number, end: number): void {
+    // A metric whose name cannot be read is reported without a name, not with the previous one's.
+    this.metricName = "";
     const fr = this.reader(buf, start, end);
     let name: string | undefined;
     let unit: string | undefined;
@@ -423,6 +442,11 @@ export class OtlpDecoder {
     this.baseName = o.usePrometheusNaming || o.convertMetricNamesToPrometheus
       ? prometheusMetricName(this.metricName, this.metricUnit, kind)
       : this.metricName;
+    if (kind === KIND_HISTOGRAM || kind === KIND_SUMMARY) {
+      this.countName = this.baseName + "_count";
+      this.sumName = this.baseName + "_sum";
+      this.bucketName = this.baseName + "_bucket";
+    }
     const fr = this.reader(parent.buf, parent.dataStart, parent.dataEnd);
     const lsMark = this.ls.length;
     while (fr.next()) {
@@ -437,15 +461,123 @@ export class OtlpDecoder {
     this.depth--;
   }
 
-  // push adds one sample named baseName + suffix with the current labels.
-  private push(suffix: string, ts: number, value: number): void {
-    const ls = this.ls;
-    const labels: Array<readonly [string, string]> = new Array(ls.length + 1);
-    labels[0] = ["__name__", this.baseName + suffix];
+  // attr records the attribute (KeyValue) field fr is at, for resolvePoint.
+  private attr(fr: FieldReader): void {
+    fr.message();
+    const i = 3 * this.nAttrs;
+    if (i + 3 > this.attrRanges.length) {
+      const a = new Int32Array(2 * this.attrRanges.length);
+      a.set(this.attrRanges);
+      this.attrRanges = a;
+    }
+    this.attrRanges[i] = fr.fieldStart;
+    this.attrRanges[i + 1] = fr.dataStart;
+    this.attrRanges[i + 2] = fr.dataEnd;
+    this.nAttrs++;
+  }
+
+  // decodeAttrs pushes the labels of the recorded attributes onto ls.
+  private decodeAttrs(buf: Uint8Array): void {
+    const r = this.attrRanges;
+    for (let i = 0; i < this.nAttrs; i++) this.keyValue(buf, r[3 * i + 1]!, r[3 * i + 2]!, "");
+  }
+
+  // failPoint decodes the attributes recorded before a point's field failed to
+  // decode (so that a bad attribute is reported first, as when attributes were
+  // decoded in field order) and rethrows err.
+  private failPoint(buf: Uint8Array, err: unknown): never {
+    if (err instanceof ProtoError) this.decodeAttrs(buf);
+    throw err;
+  }
+
+  // resolvePoint makes this.point the series of the recorded attributes under
+  // the current resource and scope: found by the attributes' bytes, or decoded.
+  private resolvePoint(buf: Uint8Array): void {
+    const r = this.attrRanges;
+    const n = this.nAttrs;
+    let key = "";
+    if (n > 0) {
+      // Runs of adjacent fields become one slice (attributes are self-delimiting).
+      let s = r[0]!;
+      let e = r[2]!;
+      for (let i = 1; i < n; i++) {
+        if (r[3 * i] === e) {
+          e = r[3 * i + 2]!;
+        } else {
+          key += latin1Key(buf, s, e);
+          s = r[3 * i]!;
+          e = r[3 * i + 2]!;
+        }
+      }
+      key += latin1Key(buf, s, e);
+    }
+    // The point after the previous one last time is the likely one.
+    const g = this.point.next;
+    let pe = g !== undefined && g.ctx === this.ctx && g.key === key ? g : this.ctx.points.get(key);
+    if (pe === undefined) {
+      const mark = this.ls.length;
+      this.decodeAttrs(buf);
+      const attrs: OtlpLabel[] = [];
+      for (let i = mark; i < this.ls.length; i++) attrs.push([this.ls[i]![0], this.ls[i]![1]]);
+      this.ls.length = mark;
+      pe = { ctx: this.ctx, key, next: undefined, attrs, lastName: "", lastLabels: undefined, byName: new Map(), byExtra: undefined };
+      this.ctx.points.set(key, pe);
+      this.cache.added(1);
+    }
+    this.point.next = pe;
+    this.point = pe;
+  }
+
+  // makeLabels returns new labels of a series of the current point: __name__,
+  // the resource and scope labels, the point's attributes, then extra.
+  private makeLabels(name: string, extra: OtlpLabel | undefined): ReadonlyArray<OtlpLabel> {
+    const c = this.ctx.labels;
+    const a = this.point.attrs;
+    const labels: OtlpLabel[] = [["__name__", name]];
+    // The context's and the point's label pairs are never modified: series share them.
     const prom = this.opts.usePrometheusNaming;
-    for (let i = 0; i < ls.length; i++) {
-      const l = ls[i]!;
-      labels[i + 1] = prom ? [this.labelName(l[0]), l[1]] : [l[0], l[1]];
+    for (const l of c) labels.push(prom ? [this.labelName(l[0]), l[1]] : l);
+    for (const l of a) labels.push(prom ? [this.labelName(l[0]), l[1]] : l);
+    if (extra !== undefined) labels.push(prom ? [this.labelName(extra[0]), extra[1]] : extra);
+    this.cache.added(1);
+    return labels;
+  }
+
+  // push adds one sample of the series named name of the current point.
+  private push(name: string, ts: number, value: number): void {
+    const pe = this.point;
+    let labels = pe.lastName === name ? pe.lastLabels : pe.byName.get(name);
+    if (labels === undefined) {
+      labels = this.makeLabels(name, undefined);
+      pe.byName.set(name, labels);
+    }
+    pe.lastName = name;
+    pe.lastLabels = labels;
+    this.rows.push(labels, ts, value);
+    if (this.stale) this.rows.markStale();
+  }
+
+  // extraSeries returns the labels, by the value of extra label extraName, of
+  // the series named name of the current point.
+  private extraSeries(extraName: string, name: string): Map<string, ReadonlyArray<OtlpLabel>> {
+    const pe = this.point;
+    const k = `${extraName}\u0000${name}`;
+    pe.byExtra ??= new Map();
+    let m = pe.byExtra.get(k);
+    if (m === undefined) {
+      m = new Map();
+      pe.byExtra.set(k, m);
+    }
+    return m;
+  }
+
+  // pushExtra adds one sample of the series named name, with extraName=extraValue
+  // after the point's labels, of the current point (series: extraSeries(extraName, name)).
+  private pushExtra(series: Map<string, ReadonlyArray<OtlpLabel>>, name: string, extraName: string, extraValue: string, ts: number, value: number): void {
+    let labels = series.get(extraValue);
+    if (labels === undefined) {
+      labels = this.makeLabels(name, [extraName, extraValue]);
+      series.set(extraValue, labels);
     }
     this.rows.push(labels, ts, value);
     if (this.stale) this.rows.markStale();
@@ -466,18 +598,24 @@ export class OtlpDecoder {
     let ts = 0;
     let value = 0;
     let flags = 0;
-    while (fr.next()) {
-      switch (fr.fieldNum) {
-        case 7: fr.message(); this.keyValue(fr.buf, fr.dataStart, fr.dataEnd, ""); break;
-        case 3: wantI64(fr, "time_unix_nano"); ts = nanosToMillis(fr.buf, fr.dataStart); break;
-        case 4: value = fr.double(); break;
-        case 6: wantI64(fr, "as_int"); value = int64At(fr.buf, fr.dataStart); break;
-        case 8: flags = fr.uint32(); break;
+    this.nAttrs = 0;
+    try {
+      while (fr.next()) {
+        switch (fr.fieldNum) {
+          case 7: this.attr(fr); break;
+          case 3: wantI64(fr, "time_unix_nano"); ts = nanosToMillis(fr.buf, fr.dataStart); break;
+          case 4: value = fr.double(); break;
+          case 6: wantI64(fr, "as_int"); value = int64At(fr.buf, fr.dataStart); break;
+          case 8: flags = fr.uint32(); break;
+        }
       }
+    } catch (e) {
+      this.failPoint(buf, e);
     }
+    this.resolvePoint(buf);
     this.depth--;
     this.stale = (flags & 1) !== 0;
-    this.push("", ts, value);
+    this.push(this.baseName, ts, value);
   }
 
   // packedFixed64 appends the elements of a repeated fixed64 field (packed or not).
@@ -503,17 +641,23 @@ export class OtlpDecoder {
     const bounds = this.bounds;
     counts.length = 0;
     bounds.length = 0;
-    while (fr.next()) {
-      switch (fr.fieldNum) {
-        case 9: fr.message(); this.keyValue(fr.buf, fr.dataStart, fr.dataEnd, ""); break;
-        case 3: wantI64(fr, "time_unix_nano"); ts = nanosToMillis(fr.buf, fr.dataStart); break;
-        case 4: wantI64(fr, "count"); count = uint64At(fr.buf, fr.dataStart); break;
-        case 5: sum = fr.double(); hasSum = true; break;
-        case 6: OtlpDecoder.packedFixed64(fr, counts); break;
-        case 7: fr.appendDoubles(bounds); break;
-        case 10: flags = fr.uint32(); break;
+    this.nAttrs = 0;
+    try {
+      while (fr.next()) {
+        switch (fr.fieldNum) {
+          case 9: this.attr(fr); break;
+          case 3: wantI64(fr, "time_unix_nano"); ts = nanosToMillis(fr.buf, fr.dataStart); break;
+          case 4: wantI64(fr, "count"); count = uint64At(fr.buf, fr.dataStart); break;
+          case 5: sum = fr.double(); hasSum = true; break;
+          case 6: OtlpDecoder.packedFixed64(fr, counts); break;
+          case 7: fr.appendDoubles(bounds); break;
+          case 10: flags = fr.uint32(); break;
+        }
       }
+    } catch (e) {
+      this.failPoint(buf, e);
     }
+    this.resolvePoint(buf);
     this.depth--;
     if (counts.length === 0) return;
     if (counts.length !== bounds.length + 1) {
@@ -522,19 +666,16 @@ export class OtlpDecoder {
       return;
     }
     this.stale = (flags & 1) !== 0;
-    this.push("_count", ts, count);
-    if (hasSum) this.push("_sum", ts, sum);
-    const le: [string, string] = ["le", ""];
-    this.ls.push(le);
+    this.push(this.countName, ts, count);
+    if (hasSum) this.push(this.sumName, ts, sum);
+    const series = this.extraSeries("le", this.bucketName);
     let cumulative = 0;
     for (let i = 0; i < bounds.length; i++) {
       cumulative += counts[i]!;
-      le[1] = formatFloatF(bounds[i]!);
-      this.push("_bucket", ts, cumulative);
+      this.pushExtra(series, this.bucketName, "le", formatFloatF(bounds[i]!), ts, cumulative);
     }
     cumulative += counts[counts.length - 1]!;
-    le[1] = "+Inf";
-    this.push("_bucket", ts, cumulative);
+    this.pushExtra(series, this.bucketName, "le", "+Inf", ts, cumulative);
   }
 
   private buckets(fr: FieldReader, dst: number[]): number {
@@ -565,29 +706,33 @@ export class OtlpDecoder {
     const neg = this.negCounts;
     pos.length = 0;
     neg.length = 0;
-    while (fr.next()) {
-      switch (fr.fieldNum) {
-        case 1: fr.message(); this.keyValue(fr.buf, fr.dataStart, fr.dataEnd, ""); break;
-        case 3: wantI64(fr, "time_unix_nano"); ts = nanosToMillis(fr.buf, fr.dataStart); break;
-        case 4: wantI64(fr, "count"); count = uint64At(fr.buf, fr.dataStart); break;
-        case 5: sum = fr.double(); hasSum = true; break;
-        case 6: scale = fr.sint32(); break;
-        case 7: wantI64(fr, "zero_count"); zeroCount = uint64At(fr.buf, fr.dataStart); break;
-        case 8: fr.message(); posOffset = this.buckets(fr, pos); break;
-        case 9: fr.message(); negOffset = this.buckets(fr, neg); break;
-        case 10: flags = fr.uint32(); break;
-        case 14: zeroThreshold = fr.double(); break;
+    this.nAttrs = 0;
+    try {
+      while (fr.next()) {
+        switch (fr.fieldNum) {
+          case 1: this.attr(fr); break;
+          case 3: wantI64(fr, "time_unix_nano"); ts = nanosToMillis(fr.buf, fr.dataStart); break;
+          case 4: wantI64(fr, "count"); count = uint64At(fr.buf, fr.dataStart); break;
+          case 5: sum = fr.double(); hasSum = true; break;
+          case 6: scale = fr.sint32(); break;
+          case 7: wantI64(fr, "zero_count"); zeroCount = uint64At(fr.buf, fr.dataStart); break;
+          case 8: fr.message(); posOffset = this.buckets(fr, pos); break;
+          case 9: fr.message(); negOffset = this.buckets(fr, neg); break;
+          case 10: flags = fr.uint32(); break;
+          case 14: zeroThreshold = fr.double(); break;
+        }
       }
+    } catch (e) {
+      this.failPoint(buf, e);
     }
+    this.resolvePoint(buf);
     this.depth--;
     this.stale = (flags & 1) !== 0;
-    this.push("_count", ts, count);
-    if (hasSum) this.push("_sum", ts, sum);
-    const vmrange: [string, string] = ["vmrange", ""];
-    this.ls.push(vmrange);
+    this.push(this.countName, ts, count);
+    if (hasSum) this.push(this.sumName, ts, sum);
+    const series = this.extraSeries("vmrange", this.bucketName);
     if (zeroCount > 0) {
-      vmrange[1] = formatVmrange(-zeroThreshold, zeroThreshold);
-      this.push("_bucket", ts, zeroCount);
+      this.pushExtra(series, this.bucketName, "vmrange", formatVmrange(-zeroThreshold, zeroThreshold), ts, zeroCount);
     }
     // Bucket i of offset o covers (base^(o+i), base^(o+i+1)] with base = 2^(2^-scale).
     const ratio = Math.pow(2, -scale);
@@ -596,15 +741,13 @@ export class OtlpDecoder {
     for (let i = 0; i < pos.length; i++) {
       if (pos[i]! <= 0) continue;
       const lower = posBound * Math.pow(base, i);
-      vmrange[1] = formatVmrange(lower, lower * base);
-      this.push("_bucket", ts, pos[i]!);
+      this.pushExtra(series, this.bucketName, "vmrange", formatVmrange(lower, lower * base), ts, pos[i]!);
     }
     const negBound = Math.pow(2, negOffset * ratio);
     for (let i = 0; i < neg.length; i++) {
       if (neg[i]! <= 0) continue;
       const lower = negBound * Math.pow(base, i);
-      vmrange[1] = formatVmrange(-(lower * base), -lower);
-      this.push("_bucket", ts, neg[i]!);
+      this.pushExtra(series, this.bucketName, "vmrange", formatVmrange(-(lower * base), -lower), ts, neg[i]!);
     }
   }
 
@@ -616,37 +759,41 @@ export class OtlpDecoder {
     let flags = 0;
     const qs = this.quantiles;
     qs.length = 0;
-    while (fr.next()) {
-      switch (fr.fieldNum) {
-        case 7: fr.message(); this.keyValue(fr.buf, fr.dataStart, fr.dataEnd, ""); break;
-        case 3: wantI64(fr, "time_unix_nano"); ts = nanosToMillis(fr.buf, fr.dataStart); break;
-        case 4: wantI64(fr, "count"); count = uint64At(fr.buf, fr.dataStart); break;
-        case 5: sum = fr.double(); break;
-        case 6: {
-          fr.message();
-          const qr = this.reader(fr.buf, fr.dataStart, fr.dataEnd);
-          let q = 0;
-          let v = 0;
-          while (qr.next()) {
-            if (qr.fieldNum === 1) q = qr.double();
-            else if (qr.fieldNum === 2) v = qr.double();
+    this.nAttrs = 0;
+    try {
+      while (fr.next()) {
+        switch (fr.fieldNum) {
+          case 7: this.attr(fr); break;
+          case 3: wantI64(fr, "time_unix_nano"); ts = nanosToMillis(fr.buf, fr.dataStart); break;
+          case 4: wantI64(fr, "count"); count = uint64At(fr.buf, fr.dataStart); break;
+          case 5: sum = fr.double(); break;
+          case 6: {
+            fr.message();
+            const qr = this.reader(fr.buf, fr.dataStart, fr.dataEnd);
+            let q = 0;
+            let v = 0;
+            while (qr.next()) {
+              if (qr.fieldNum === 1) q = qr.double();
+              else if (qr.fieldNum === 2) v = qr.double();
+            }
+            this.depth--;
+            qs.push(q, v);
+            break;
           }
-          this.depth--;
-          qs.push(q, v);
-          break;
+          case 8: flags = fr.uint32(); break;
         }
-        case 8: flags = fr.uint32(); break;
       }
+    } catch (e) {
+      this.failPoint(buf, e);
     }
+    this.resolvePoint(buf);
     this.depth--;
     this.stale = (flags & 1) !== 0;
-    this.push("_count", ts, count);
-    this.push("_sum", ts, sum);
-    const quantile: [string, string] = ["quantile", ""];
-    this.ls.push(quantile);
+    this.push(this.countName, ts, count);
+    this.push(this.sumName, ts, sum);
+    const series = this.extraSeries("quantile", this.baseName);
     for (let i = 0; i < qs.length; i += 2) {
-      quantile[1] = formatFloatF(qs[i]!);
-      this.push("", ts, qs[i + 1]!);
+      this.pushExtra(series, this.baseName, "quantile", formatFloatF(qs[i]!), ts, qs[i + 1]!);
     }
   }
 }
