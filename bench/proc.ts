@@ -73,15 +73,26 @@ export class RssSampler {
   }
 }
 
+// du runs du with args; a server merging parts deletes files while du
+// walks the tree, which makes du fail, so it is tried again a few times.
+function du(args: string[]): string {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return execFileSync("du", args, { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+    } catch (e) {
+      if (attempt >= 5) throw e;
+    }
+  }
+}
+
 /** diskBytes returns the apparent size of dir in bytes, as `du -sb` counts it. */
 export function diskBytes(dir: string): number {
-  const out = execFileSync("du", ["-sb", dir], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
-  return Number(out.split("\t")[0]);
+  return Number(du(["-sb", dir]).split("\t")[0]);
 }
 
 /** diskBreakdown returns the bytes of each top-level entry of dir (`du -b --max-depth=1`). */
 export function diskBreakdown(dir: string): Record<string, number> {
-  const out = execFileSync("du", ["-b", "--max-depth=1", dir], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  const out = du(["-b", "--max-depth=1", dir]);
   const r: Record<string, number> = {};
   for (const line of out.trim().split("\n")) {
     const [bytes, p] = line.split("\t") as [string, string];
