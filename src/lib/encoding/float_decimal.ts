@@ -260,9 +260,10 @@ function stripCommonZeros(mantissas: Float64Array, n: number, e: number): number
  * mantissas[0:n] * 10^exponent into values[0:n] (values may be the same array
  * as mantissas). Special codes become their exact bit patterns. It throws a
  * RangeError "cannot unmarshal ..." for an exponent outside [-22, 22] or a
- * mantissa that is neither ordinary nor a special code.
+ * mantissa that is neither ordinary nor a special code. With from > 0 only
+ * items [from, n) are converted (values[0:from] are left as they are).
  */
-export function decimalToFloats(values: Float64Array, mantissas: Float64Array, exponent: number, n: number): void {
+export function decimalToFloats(values: Float64Array, mantissas: Float64Array, exponent: number, n: number, from = 0): void {
   if (!(n >= 0 && n <= values.length && n <= mantissas.length && Number.isInteger(n))) {
     throw new Error(`BUG: decimalToFloats: got n=${n} with ${values.length} values and ${mantissas.length} mantissas; want n <= both`);
   }
@@ -271,7 +272,7 @@ export function decimalToFloats(values: Float64Array, mantissas: Float64Array, e
   }
   let bits: Uint32Array | undefined;
   const p = POW10[Math.abs(exponent)]!;
-  let i = 0;
+  let i = from;
   while (i < n) {
     // Tight loops over ordinary mantissas; they stop at a special code.
     if (exponent < 0) {

@@ -50,9 +50,11 @@ export function marshalValues(dst: ByteBuffer, values: Float64Array, n: number):
  * unmarshalValues decodes n values, encoded by marshalValues with the given
  * header fields, from src (exactly the block's payload) into dst[0:n]
  * (dst.length >= n). Corrupt input throws a RangeError or an Error starting
- * "cannot ..."; it never loops forever or writes past dst[n-1].
+ * "cannot ..."; it never loops forever or writes past dst[n-1]. With
+ * from > 0 the caller needs only dst[from:n]: dst[0:from] may then hold
+ * anything (decimal blocks skip their conversion).
  */
-export function unmarshalValues(dst: Float64Array, src: Uint8Array, marshalType: number, firstValue: number, scale: number, n: number): void {
+export function unmarshalValues(dst: Float64Array, src: Uint8Array, marshalType: number, firstValue: number, scale: number, n: number, from = 0): void {
   if (!(n >= 0 && n <= dst.length && Number.isInteger(n))) {
     throw new Error(`BUG: unmarshalValues: got n=${n} for dst of ${dst.length} items; want 0 <= n <= dst.length`);
   }
@@ -66,5 +68,5 @@ export function unmarshalValues(dst: Float64Array, src: Uint8Array, marshalType:
   }
   // The mantissas are decoded into dst and converted in place.
   unmarshalInt64Array(dst, src, marshalType, firstValue, n);
-  decimalToFloats(dst, dst, scale, n);
+  decimalToFloats(dst, dst, scale, n, Math.min(from, n));
 }

@@ -55,27 +55,30 @@ export class SampleRuns {
   /**
    * addBlock decodes one block (its timestamp and value payloads, already
    * decompressed if they were zstd, with their marshal types and header
-   * fields) and appends its rows as a run.
+   * fields) and appends its rows as a run. Values of samples older than
+   * skipBefore, which finish will clip away, may be left undecoded.
    */
-  addBlock(rows: number, tsBytes: Uint8Array, tsType: number, minT: number, valBytes: Uint8Array, valType: number, firstValue: number, scale: number): void {
+  addBlock(rows: number, tsBytes: Uint8Array, tsType: number, minT: number, valBytes: Uint8Array, valType: number, firstValue: number, scale: number, skipBefore = -Infinity): void {
     const off = this.n;
     this.ensure(off + rows);
     if (off > 0 && minT < this.ts[off - 1]!) this.sorted = false;
     this.runStarts.push(off);
     unmarshalInt64Array(off === 0 ? this.ts : this.ts.subarray(off), tsBytes, tsType, minT, rows);
-    unmarshalValues(off === 0 ? this.vals : this.vals.subarray(off), valBytes, valType, firstValue, scale, rows);
+    const from = minT < skipBefore ? lowerBound(this.ts, off, off + rows, skipBefore) - off : 0;
+    unmarshalValues(off === 0 ? this.vals : this.vals.subarray(off), valBytes, valType, firstValue, scale, rows, from);
     this.n = off + rows;
   }
 
   /** addBlockWithTimestamps is addBlock with the timestamps already decoded (ts.length rows). */
-  addBlockWithTimestamps(ts: Float64Array, minT: number, valBytes: Uint8Array, valType: number, firstValue: number, scale: number): void {
+  addBlockWithTimestamps(ts: Float64Array, minT: number, valBytes: Uint8Array, valType: number, firstValue: number, scale: number, skipBefore = -Infinity): void {
     const off = this.n;
     const rows = ts.length;
     this.ensure(off + rows);
     if (off > 0 && minT < this.ts[off - 1]!) this.sorted = false;
     this.runStarts.push(off);
     this.ts.set(ts, off);
-    unmarshalValues(off === 0 ? this.vals : this.vals.subarray(off), valBytes, valType, firstValue, scale, rows);
+    const from = minT < skipBefore ? lowerBound(this.ts, off, off + rows, skipBefore) - off : 0;
+    unmarshalValues(off === 0 ? this.vals : this.vals.subarray(off), valBytes, valType, firstValue, scale, rows, from);
     this.n = off + rows;
   }
 

@@ -248,7 +248,7 @@ export class BatchDecoder {
       }
       const cached = this.tsCache.get(tsStart);
       if (cached !== undefined && cached.length === rows) {
-        out.addBlockWithTimestamps(cached, m[o + F_MIN_T]!, vals, valType, m[o + F_FIRST]!, m[o + F_SCALE]!);
+        out.addBlockWithTimestamps(cached, m[o + F_MIN_T]!, vals, valType, m[o + F_FIRST]!, m[o + F_SCALE]!, b.minT);
         continue;
       }
       let tsType = m[o + F_TS_TYPE]!;
@@ -260,7 +260,7 @@ export class BatchDecoder {
         if ((fill & 1) !== 0) this.keepFill(tsStart, ts);
       }
       const at = out.n;
-      out.addBlock(rows, ts, tsType, m[o + F_MIN_T]!, vals, valType, m[o + F_FIRST]!, m[o + F_SCALE]!);
+      out.addBlock(rows, ts, tsType, m[o + F_MIN_T]!, vals, valType, m[o + F_FIRST]!, m[o + F_SCALE]!, b.minT);
       // Keep a copy only when another block shares these timestamps.
       if (m[o + F_TS_SHARED] === 1) this.tsCache.set(tsStart, out.ts.slice(at, at + rows));
     }
