@@ -505,8 +505,9 @@ export class Storage {
 
   /**
    * searchBatches is search without decoding: it yields the series matching
-   * filters in batches of up to batchSeries series (or about batchBytes of
-   * payload), each with their blocks still encoded (SeriesBatch, decoded with
+   * filters in batches of up to batchSeries series (fewer when there are few
+   * series: at least four batches from 32 on) or about batchBytes of
+   * payload, each with their blocks still encoded (SeriesBatch, decoded with
    * decodeBatchSeries, in any thread) and labelsAt(i), the labels of series
    * i, parsed when asked. A series may decode to no samples in [minT, maxT].
    * Payloads the block cache did not have go compressed; give what the
@@ -518,6 +519,9 @@ export class Storage {
     if (s === undefined) return;
     const { m, tsids, keys } = s;
     const dedup = this.opts.dedupIntervalMs;
+    // At least four batches once there are 32 series, so that a search of a
+    // few dozen long series is spread over the decoding threads too.
+    const perBatch = Math.max(8, Math.min(batchSeries, Math.ceil(tsids.length / 4)));
     try {
       const b = new SeriesBatchBuilder();
       // Keys, not parsed labels, wait with a batch: they are one string each.
@@ -534,7 +538,7 @@ export class Storage {
       while (m.nextBlocks(b, fills)) {
         while (k < tsids.length && tsids[k]! < m.tsid) k++;
         batchKeys.push(keys[k]!);
-        if (b.series >= batchSeries || b.payloadBytes >= batchBytes) {
+        if (b.series >= perBatch || b.payloadBytes >= batchBytes) {
           yield { labelsAt: labelsOf(batchKeys), batch: b.finish(s.minT, maxT, dedup), cacheFills: cacheFillsOf(fills) };
           batchKeys = [];
           fills = new Map();
