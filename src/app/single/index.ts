@@ -9,6 +9,7 @@ import * as insert from "../insert/index.ts";
 import * as logs from "../logs/index.ts";
 import * as select from "../select/index.ts";
 import * as storageRole from "../storage/index.ts";
+import { startGcPacer, stopGcPacer } from "./gc_pacer.ts";
 import { registerProcessMetrics } from "./process_metrics.ts";
 
 const httpListenAddr = flags.string("httpListenAddr", ":8428", "TCP address to listen for HTTP requests");
@@ -20,6 +21,7 @@ export async function init(): Promise<number> {
   const t0 = Date.now();
   const storage = await storageRole.init();
   registerProcessMetrics();
+  startGcPacer();
   const logStorage = await logs.init(storageRole.dataPath(), storageRole.futureRetentionMs());
   storageRole.addMaintenanceHooks({ forceFlush: () => logStorage.forceFlush(), forceMerge: (prefix) => logStorage.forceMerge(prefix) });
   const router = new Router();
@@ -44,4 +46,5 @@ export async function stop(): Promise<void> {
   server = undefined;
   await Promise.all([insert.stopGraphiteListeners(), insert.stopInfluxListeners(), insert.stopOpentsdbListeners()]);
   await Promise.all([logs.stop(), storageRole.stop()]);
+  stopGcPacer();
 }

@@ -24,8 +24,9 @@ export class PartWriter {
   private maxT = -Infinity;
   private lastTSID = -1;
   private dedupInterval: number;
-  // The previous block's encoded timestamps: series scraped together share them.
-  private prevTs = Buffer.alloc(0);
+  // The previous block's encoded timestamps: series scraped together share
+  // them. Copied into one reused buffer, not a new one per block.
+  private prevTs = new ByteBuffer();
   private prevTsOff = 0;
   private prevTsType = -1;
   private prevTsFirst = 0;
@@ -54,11 +55,12 @@ export class PartWriter {
     const t = marshalInt64Array(this.tsBuf, tsv, n);
     let tsOff: number;
     const tsBytes = this.tsBuf.bytes();
-    if (t.marshalType === this.prevTsType && t.firstValue === this.prevTsFirst && tsBytes.length === this.prevTs.length && tsBytes.equals(this.prevTs)) {
+    if (t.marshalType === this.prevTsType && t.firstValue === this.prevTsFirst && tsBytes.length === this.prevTs.length && tsBytes.equals(this.prevTs.bytes())) {
       tsOff = this.prevTsOff;
     } else {
       tsOff = this.sink.appendTimestamps(tsBytes);
-      this.prevTs = this.tsBuf.toBuffer();
+      this.prevTs.reset();
+      this.prevTs.appendBytes(tsBytes);
       this.prevTsOff = tsOff;
       this.prevTsType = t.marshalType;
       this.prevTsFirst = t.firstValue;

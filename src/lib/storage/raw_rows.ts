@@ -8,15 +8,18 @@ import type { Part, PartSink } from "./part.ts";
 export const MAX_RAW_ROWS = 1 << 19;
 
 export class RawRows {
-  tsid = new Float64Array(1024);
   ts = new Float64Array(1024);
   vals = new Float64Array(1024);
   n = 0;
   // Runs: consecutive rows of one series, as added. Sorting works on runs, so
   // a batch of thousands of samples per series costs one step, not thousands.
+  // They also hold the rows' TSIDs: a column of them would cost 4 MiB at
+  // MAX_RAW_ROWS and say nothing more (see tsids()).
   runTSID = new Float64Array(256);
   runStart = new Uint32Array(256);
   runs = 0;
+  /** writeRawRowsPart's work arrays, kept for the next flush */
+  scratch = new SortScratch();
 
   private addRun(tsid: number, start: number): void {
     if (this.runs > 0 && this.runTSID[this.runs - 1] === tsid) return; // extends the previous run
@@ -30,19 +33,17 @@ export class RawRows {
   }
 
   private grow(need: number): void {
-    let cap = this.tsid.length;
+    let cap = this.ts.length;
     while (cap < need) cap *= 2;
-    const a = new Float64Array(cap); a.set(this.tsid.subarray(0, this.n)); this.tsid = a;
     const b = new Float64Array(cap); b.set(this.ts.subarray(0, this.n)); this.ts = b;
     const c = new Float64Array(cap); c.set(this.vals.subarray(0, this.n)); this.vals = c;
   }
 
   /** add appends one sample. */
   add(tsid: number, t: number, v: number): void {
-    if (this.n === this.tsid.length) this.grow(this.n + 1);
+    if (this.n === this.ts.length) this.grow(this.n + 1);
     this.addRun(tsid, this.n);
     const i = this.n++;
-    this.tsid[i] = tsid;
     this.ts[i] = t;
     this.vals[i] = v;
   }
@@ -50,14 +51,13 @@ export class RawRows {
   /** addMany appends samples ts/vals[start:end) of one series. */
   addMany(tsid: number, ts: Float64Array, vals: Float64Array, start: number, end: number): void {
     const k = end - start;
-    if (this.n + k > this.tsid.length) this.grow(this.n + k);
+    if (this.n + k > this.ts.length) this.grow(this.n + k);
     this.addRun(tsid, this.n);
     if (k <= 16) {
       // One sample per series (remote write): a loop beats creating subarrays.
       const o = this.n - start;
-      for (let i = start; i < end; i++) { this.tsid[o + i] = tsid; this.ts[o + i] = ts[i]!; this.vals[o + i] = vals[i]!; }
+      for (let i = start; i < end; i++) { this.ts[o + i] = ts[i]!; this.vals[o + i] = vals[i]!; }
     } else {
-      this.tsid.fill(tsid, this.n, this.n + k);
       this.ts.set(ts.subarray(start, end), this.n);
       this.vals.set(vals.subarray(start, end), this.n);
     }
@@ -70,15 +70,25 @@ export class RawRows {
     // Keep the arrays for the next batch (regrowing them each time costs more
     // than it saves), unless a huge batch made them larger than usual.
     if (this.runTSID.length > 2 * MAX_RAW_ROWS) { this.runTSID = new Float64Array(256); this.runStart = new Uint32Array(256); }
-    if (this.tsid.length > 2 * MAX_RAW_ROWS) {
-      this.tsid = new Float64Array(1024);
+    if (this.scratch.next.length > 2 * MAX_RAW_ROWS || this.scratch.ts.length > 2 * MAX_RAW_ROWS) this.scratch = new SortScratch();
+    if (this.ts.length > 2 * MAX_RAW_ROWS) {
       this.ts = new Float64Array(1024);
       this.vals = new Float64Array(1024);
     }
   }
 
+  /** tsids returns a new column with the TSID of each buffered row (rows [0:n)). */
+  tsids(): Float64Array {
+    const out = new Float64Array(this.n);
+    for (let r = 0; r < this.runs; r++) {
+      const end = r + 1 < this.runs ? this.runStart[r + 1]! : this.n;
+      out.fill(this.runTSID[r]!, this.runStart[r]!, end);
+    }
+    return out;
+  }
+
   /** sizeBytes is the memory the buffered rows take. */
-  get sizeBytes(): number { return this.n * 24; }
+  get sizeBytes(): number { return this.n * 16 + this.runs * 12; }
 }
 
 /**
@@ -151,6 +161,41 @@ function sortRange(ts: Float64Array, vals: Float64Array, a: number, b: number): 
 }
 
 /**
+ * SortScratch holds writeRawRowsPart's work arrays from one flush to the next.
+ * Allocated anew for each flush (megabytes at MAX_RAW_ROWS), they outlived a
+ * few young-generation collections and so became garbage that V8 frees only
+ * in a full collection: a large part of the RSS that piled up between those
+ * during ingestion.
+ */
+export class SortScratch {
+  /** per run: the next run of the same series, or -1 */
+  next = new Int32Array(0);
+  /** per slot (distinct series): first and last run, TSID, rows, and the slots in TSID order */
+  head = new Int32Array(0);
+  tail = new Int32Array(0);
+  slotTSID = new Float64Array(0);
+  slotCount = new Uint32Array(0);
+  order = new Uint32Array(0);
+  /** the samples of one series gathered from several runs */
+  ts = new Float64Array(1024);
+  vals = new Float64Array(1024);
+  slotOf = new Map<number, number>();
+
+  /** ensure makes room for runs runs and at least slots slots. */
+  ensure(runs: number, slots: number): void {
+    if (this.next.length < runs) this.next = new Int32Array(runs);
+    if (this.head.length >= slots) return;
+    const cap = Math.max(slots, 2 * this.head.length, 1024);
+    const grow = <T extends Int32Array | Uint32Array | Float64Array>(a: T, b: T): T => { b.set(a); return b; };
+    this.head = grow(this.head, new Int32Array(cap));
+    this.tail = grow(this.tail, new Int32Array(cap));
+    this.slotTSID = grow(this.slotTSID, new Float64Array(cap));
+    this.slotCount = grow(this.slotCount, new Uint32Array(cap));
+    this.order = new Uint32Array(cap);
+  }
+}
+
+/**
  * writeRawRowsPart writes all rows of raw into a part via sink, sorted by
  * (TSID, time). It works on runs: a series whose rows arrived as one run in
  * time order is written straight from the raw columns without a copy.
@@ -158,34 +203,34 @@ function sortRange(ts: Float64Array, vals: Float64Array, a: number, b: number): 
 export function writeRawRowsPart(raw: RawRows, sink: PartSink): Part {
   const runs = raw.runs;
   const runEnd = (r: number) => (r + 1 < runs ? raw.runStart[r + 1]! : raw.n);
-  const slotOf = new Map<number, number>();
-  const slotTSID: number[] = [];
-  const slotCount: number[] = [];
-  const head = new Int32Array(runs).fill(-1); // per slot: first run (indexed by slot, runs >= slots)
-  const tail = new Int32Array(runs).fill(-1);
-  const next = new Int32Array(runs).fill(-1); // per run: next run of the same slot
+  const sc = raw.scratch;
+  sc.ensure(runs, 0);
+  const next = sc.next;
+  const slotOf = sc.slotOf;
+  slotOf.clear();
+  let nSlots = 0;
   for (let r = 0; r < runs; r++) {
     const t = raw.runTSID[r]!;
     let s = slotOf.get(t);
+    next[r] = -1;
     if (s === undefined) {
-      s = slotTSID.length;
+      s = nSlots++;
+      if (s === sc.head.length) sc.ensure(runs, nSlots);
       slotOf.set(t, s);
-      slotTSID.push(t);
-      slotCount.push(0);
-      head[s] = r;
+      sc.slotTSID[s] = t;
+      sc.slotCount[s] = 0;
+      sc.head[s] = r;
     } else {
-      next[tail[s]!] = r;
+      next[sc.tail[s]!] = r;
     }
-    tail[s] = r;
-    slotCount[s]! += runEnd(r) - raw.runStart[r]!;
+    sc.tail[s] = r;
+    sc.slotCount[s] += runEnd(r) - raw.runStart[r]!;
   }
-  const nSlots = slotTSID.length;
-  const order = new Uint32Array(nSlots);
+  slotOf.clear();
+  const { head, slotTSID, slotCount } = sc;
+  const order = sc.order.subarray(0, nSlots);
   for (let i = 0; i < nSlots; i++) order[i] = i;
-  const st = Float64Array.from(slotTSID);
-  order.sort((a, b) => st[a]! - st[b]!);
-  let scratchTs = new Float64Array(1024);
-  let scratchVals = new Float64Array(1024);
+  order.sort((a, b) => slotTSID[a]! - slotTSID[b]!);
   const w = new PartWriter(sink, 0);
   for (let k = 0; k < nSlots; k++) {
     const s = order[k]!;
@@ -200,7 +245,8 @@ export function writeRawRowsPart(raw: RawRows, sink: PartSink): Part {
       }
     }
     const n = slotCount[s]!;
-    if (scratchTs.length < n) { scratchTs = new Float64Array(n * 2); scratchVals = new Float64Array(n * 2); }
+    if (sc.ts.length < n) { sc.ts = new Float64Array(n * 2); sc.vals = new Float64Array(n * 2); }
+    const scratchTs = sc.ts, scratchVals = sc.vals;
     let o = 0;
     const rts = raw.ts, rvals = raw.vals;
     for (let r = r0; r !== -1; r = next[r]!) {

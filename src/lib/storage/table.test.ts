@@ -126,3 +126,28 @@ test("smallPartsToMerge: several small parts, or two when ingestion is quiet; bi
   assert.deepEqual(smallPartsToMerge([50 * M, 60 * M], true), []);
   assert.deepEqual(smallPartsToMerge([1 * K], true), []);
 });
+
+test("flushRawRows splits a buffer spanning two months into both partitions, keeping each row's series", async () => {
+  const dir = tmp();
+  const t = new Table(dir, { retentionMs: 100 * 365 * DAY, futureRetentionMs: 2 * DAY, dedupIntervalMs: 0, backgroundMerges: false, rawFlushIntervalMs: 0, mergeInWorker: false });
+  try {
+    const oct = Date.UTC(2026, 9, 31, 23, 59), nov = Date.UTC(2026, 10, 1, 0, 1);
+    t.raw.add(5, oct, 1);
+    t.raw.add(5, nov, 2);
+    t.raw.add(9, nov, 3);
+    t.raw.add(2, oct, 4);
+    t.flushRawRows();
+    const got = (name: string) => {
+      const m = new SeriesMerger(t.partitions.get(name)!.inmemory, undefined, { minT: -Infinity, maxT: Infinity, dedupInterval: 0 });
+      const out: number[][] = [];
+      while (m.next()) for (let i = 0; i < m.n; i++) out.push([m.tsid, m.ts[i]!, m.vals[i]!]);
+      return out;
+    };
+    assert.deepEqual(got("2026_10"), [[2, oct, 4], [5, oct, 1]]);
+    assert.deepEqual(got("2026_11"), [[5, nov, 2], [9, nov, 3]]);
+  } finally {
+    await t.close();
+    t.releaseAll();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -216,10 +216,11 @@ export class Table {
         if (l === undefined) { l = []; names.set(nm, l); }
         l.push(i);
       }
+      const tsids = raw.tsids();
       for (const [nm, rows] of names) {
         const k = rows.length;
         const a = new Float64Array(k), b = new Float64Array(k), c = new Float64Array(k);
-        for (let j = 0; j < k; j++) { const i = rows[j]!; a[j] = raw.tsid[i]!; b[j] = raw.ts[i]!; c[j] = raw.vals[i]!; }
+        for (let j = 0; j < k; j++) { const i = rows[j]!; a[j] = tsids[i]!; b[j] = raw.ts[i]!; c[j] = raw.vals[i]!; }
         this.partition(nm).inmemory.push(writeSortedPart(a, b, c, k, new MemorySink()));
       }
     }
