@@ -4,8 +4,7 @@
 import * as zlib from "node:zlib";
 import { counter } from "../../metrics/index.ts";
 import { ProtoError } from "../../protobuf/index.ts";
-import { decodeSnappyBlock } from "../util/index.ts";
-import { decodeSnappyBlockReused } from "./snappy_decode.ts";
+import { decodeSnappyBlock, decodeSnappyBlockReused } from "../util/index.ts";
 import { parseWriteRequest } from "./write_request.ts";
 import { parseWriteRequestV2 } from "./write_request_v2.ts";
 import type { WriteRows } from "./write_rows.ts";

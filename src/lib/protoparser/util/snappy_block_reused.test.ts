@@ -1,8 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { decodeSnappyBlock } from "../util/index.ts";
-import { decodeSnappyBlockReused } from "./snappy_decode.ts";
+import { decodeSnappyBlock, decodeSnappyBlockReused } from "./snappy_block.ts";
 
 // Op is one element of a snappy block: literal bytes, or a copy of len bytes from off back.
 type Op = { lit: Uint8Array } | { off: number; len: number };
