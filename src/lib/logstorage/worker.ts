@@ -5,8 +5,8 @@
 // main thread then lists them in parts.json.
 
 import * as path from "node:path";
-import { parentPort } from "node:worker_threads";
 import { mustMkdirAll, mustRemoveAll, mustRename } from "../fs/index.ts";
+import { serveJobs } from "../workerpool/index.ts";
 import { buildParts } from "./build_part.ts";
 import * as fn from "./filenames.ts";
 import { mergeParts } from "./merge.ts";
@@ -16,7 +16,6 @@ import type { PartMetadata } from "./part_writer.ts";
 /** BuildJob turns records into parts under root/partitions/<day>/datadb, named from firstID on. */
 export interface BuildJob {
   kind: "build";
-  id: number;
   root: string;
   records: Uint8Array[];
   firstID: string;
@@ -26,7 +25,6 @@ export interface BuildJob {
 /** MergeJob merges the parts in inputs into outDir, dropping rows before minTimestamp. */
 export interface MergeJob {
   kind: "merge";
-  id: number;
   inputs: string[];
   outDir: string;
   level: number;
@@ -46,8 +44,6 @@ export interface JobPart {
 
 /** JobResult is the answer to a job. */
 export interface JobResult {
-  id: number;
-  error?: string;
   parts: JobPart[];
   rowsIn: number;
   rowsOut: number;
@@ -80,7 +76,7 @@ export function runJob(job: Job): JobResult {
       parts.push({ day: b.day, name: names.get(b.day)!, dir: dst, meta: b.meta });
       rows += b.meta.rowsCount;
     }
-    return { id: job.id, parts, rowsIn: rows, rowsOut: rows };
+    return { parts, rowsIn: rows, rowsOut: rows };
   }
   const inputs = job.inputs.map((d) => Part.open(d));
   try {
@@ -88,7 +84,7 @@ export function runJob(job: Job): JobResult {
     mustRemoveAll(tmp);
     const { meta, stats } = mergeParts(inputs, tmp, job.level, BigInt(job.minTimestamp));
     mustRename(tmp, job.outDir);
-    return { id: job.id, parts: [{ day: -1, name: path.basename(job.outDir), dir: job.outDir, meta }], rowsIn: stats.rowsIn, rowsOut: stats.rowsOut };
+    return { parts: [{ day: -1, name: path.basename(job.outDir), dir: job.outDir, meta }], rowsIn: stats.rowsIn, rowsOut: stats.rowsOut };
   } finally {
     for (const p of inputs) p.close();
   }
@@ -96,15 +92,4 @@ export function runJob(job: Job): JobResult {
 
 // Only as a worker's entry module: other workers import this file through
 // their package's index.ts and must not answer its messages.
-if (parentPort !== null && import.meta.main) {
-  const port = parentPort;
-  port.on("message", (job: Job) => {
-    let res: JobResult;
-    try {
-      res = runJob(job);
-    } catch (e) {
-      res = { id: job.id, error: (e as Error).stack ?? String(e), parts: [], rowsIn: 0, rowsOut: 0 };
-    }
-    port.postMessage(res);
-  });
-}
+if (import.meta.main) serveJobs(runJob);

@@ -4,7 +4,7 @@
 // takes the rows back in batch order, so results come out in the same order
 // as when one thread does everything.
 
-import { Worker } from "node:worker_threads";
+import { WorkerPool } from "../workerpool/index.ts";
 import { decodeBatchSeries, dropSpareBatchBuffers, SampleRuns, takeBatchFills, type BatchFills, type SeriesBatch } from "../seriesbatch/index.ts";
 import { evalRollup, getRollupFunc, type RollupArg, type RollupConfig } from "./rollup.ts";
 
@@ -70,131 +70,31 @@ export function runRollupJob(job: RollupJob): RollupJobResult {
   return { samples, rows, tags, values: values.subarray(0, r * points), points, payload: b.payload.buffer, fills: takeBatchFills() };
 }
 
-interface Pending {
-  resolve: (r: RollupJobResult) => void;
-  reject: (e: Error) => void;
-}
-
-interface Slot {
-  worker: Worker;
-  pending: Map<number, Pending>;
-  /** set once the worker has loaded its modules */
-  ready: boolean;
-}
-
 /**
- * RollupWorkerPool runs rollup jobs on up to size worker threads, started on
- * first use and stopped after idleMs without jobs (their memory goes back to
- * the OS). A job goes to the worker with the fewest jobs queued.
+ * RollupWorkerPool runs rollup jobs on up to size worker threads
+ * (lib/workerpool), started on first use and stopped after idleMs without
+ * jobs, when the spare batch buffers go too.
  */
-export class RollupWorkerPool {
-  readonly size: number;
-  private slots: Slot[] = [];
-  private nextID = 1;
-  private idleTimer: NodeJS.Timeout | undefined;
-  private readonly idleMs: number;
-  private busy = 0;
-  /** jobsRun counts the jobs done by workers (for tests and statistics). */
-  jobsRun = 0;
-
+export class RollupWorkerPool extends WorkerPool<RollupJob, RollupJobResult> {
   constructor(size: number, idleMs = 60_000) {
-    this.size = size;
-    this.idleMs = idleMs;
-  }
-
-  private spawn(): Slot {
-    // A rollup allocates few objects (typed arrays live outside the heap):
-    // a small young generation keeps each isolate's memory low.
-    const w = new Worker(new URL("./rollup_worker.ts", import.meta.url), { resourceLimits: { maxYoungGenerationSizeMb: 8 } });
-    const slot: Slot = { worker: w, pending: new Map(), ready: false };
-    w.on("message", (m: { id: number; ready?: boolean; result?: RollupJobResult; error?: string }) => {
-      if (m.ready === true) {
-        slot.ready = true;
-        return;
-      }
-      const p = slot.pending.get(m.id);
-      if (p === undefined) return;
-      slot.pending.delete(m.id);
-      // An idle worker must not keep the process alive; a busy one must.
-      if (slot.pending.size === 0) w.unref();
-      this.jobsRun++;
-      this.done();
-      if (m.error !== undefined) p.reject(new Error(m.error));
-      else p.resolve(m.result!);
+    super({
+      name: "rollup",
+      url: new URL("./rollup_worker.ts", import.meta.url),
+      size,
+      idleMs,
+      // A rollup allocates few objects (typed arrays live outside the heap):
+      // a small young generation keeps each isolate's memory low.
+      resourceLimits: { maxYoungGenerationSizeMb: 8 },
+      // The batch's buffers move to the worker (unusable here afterwards).
+      transfer: (job) => [job.batch.blockStart.buffer, job.batch.meta.buffer, job.batch.payload.buffer],
+      onIdleStop: dropSpareBatchBuffers,
     });
-    const fail = (e: Error): void => {
-      // The worker is gone: its jobs fail, the next job starts a new one.
-      this.slots = this.slots.filter((s) => s !== slot);
-      for (const p of slot.pending.values()) {
-        this.done();
-        p.reject(e);
-      }
-      slot.pending.clear();
-    };
-    w.on("error", fail);
-    w.on("exit", (code) => fail(new Error(`rollup worker exited with code ${code}`)));
-    w.unref();
-    this.slots.push(slot);
-    return slot;
-  }
-
-  private done(): void {
-    this.busy--;
-    if (this.busy === 0) this.scheduleIdleStop();
-  }
-
-  private scheduleIdleStop(): void {
-    if (this.idleTimer !== undefined) clearTimeout(this.idleTimer);
-    this.idleTimer = setTimeout(() => {
-      this.idleTimer = undefined;
-      if (this.busy === 0) {
-        dropSpareBatchBuffers();
-        void this.close();
-      }
-    }, this.idleMs);
-    this.idleTimer.unref();
-  }
-
-  /** ready is the number of workers that have started and can take jobs at once. */
-  get ready(): number {
-    let n = 0;
-    for (const s of this.slots) if (s.ready) n++;
-    return n;
-  }
-
-  /** warm starts the workers that are not running (they become ready a little later). */
-  warm(): void {
-    while (this.slots.length < this.size) this.spawn();
-    if (this.busy === 0) this.scheduleIdleStop();
-  }
-
-  /**
-   * run performs job on a worker, preferring ready ones with the fewest jobs
-   * queued; the batch's buffers are moved to it (unusable afterwards).
-   */
-  run(job: RollupJob): Promise<RollupJobResult> {
-    if (this.idleTimer !== undefined) { clearTimeout(this.idleTimer); this.idleTimer = undefined; }
-    let slot: Slot | undefined;
-    for (const s of this.slots) {
-      if (slot === undefined || (s.ready && !slot.ready) || (s.ready === slot.ready && s.pending.size < slot.pending.size)) slot = s;
-    }
-    if (slot === undefined || (slot.pending.size > 0 && this.slots.length < this.size)) slot = this.spawn();
-    const id = this.nextID++;
-    const s = slot;
-    this.busy++;
-    return new Promise((resolve, reject) => {
-      if (s.pending.size === 0) s.worker.ref();
-      s.pending.set(id, { resolve, reject });
-      const b = job.batch;
-      s.worker.postMessage({ id, job }, [b.blockStart.buffer, b.meta.buffer, b.payload.buffer]);
-    });
-  }
-
-  /** close stops the workers; jobs still running fail. */
-  async close(): Promise<void> {
-    const slots = this.slots;
-    this.slots = [];
-    await Promise.all(slots.map((s) => s.worker.terminate()));
   }
 }
 
+/** rollupResultTransfer lists the buffers a result moves back from a worker. */
+export function rollupResultTransfer(r: RollupJobResult): ArrayBuffer[] {
+  const t: ArrayBuffer[] = [r.values.buffer, r.samples.buffer, r.rows.buffer, r.payload];
+  if (r.fills !== undefined) t.push(r.fills.bytes.buffer, r.fills.pos.buffer, r.fills.offsets.buffer);
+  return t;
+}

@@ -3,14 +3,13 @@
 // parts read-only, writes the output part (temp dir, fsync, rename) and
 // reports; the main thread publishes it in the manifest.
 
-import { parentPort } from "node:worker_threads";
+import { serveJobs } from "../workerpool/index.ts";
 import { mergeParts } from "./merge.ts";
 import { FileSink, Part } from "./part.ts";
 import type { MergeOptions } from "./series_merger.ts";
 
 /** MergeJob is what the main thread sends: plain data only. */
 export interface MergeJob {
-  id: number;
   inputs: string[];
   outDir: string;
   minT: number;
@@ -24,8 +23,6 @@ export interface MergeJob {
 
 /** MergeResult is what the worker answers. */
 export interface MergeResult {
-  id: number;
-  error?: string;
   rowsIn: number;
   rowsOut: number;
 }
@@ -42,7 +39,7 @@ export function runMergeJob(job: MergeJob): MergeResult {
     }
     const { part, rowsIn, rowsOut } = mergeParts(parts, new FileSink(job.outDir), opts);
     part.release(false);
-    return { id: job.id, rowsIn, rowsOut };
+    return { rowsIn, rowsOut };
   } finally {
     for (const p of parts) p.release(false);
   }
@@ -50,16 +47,8 @@ export function runMergeJob(job: MergeJob): MergeResult {
 
 // Only as a worker's entry module: other workers import this file through
 // their package's index.ts and must not answer its messages.
-if (parentPort !== null && import.meta.main) {
-  const port = parentPort;
-  port.on("message", (job: MergeJob) => {
-    let res: MergeResult;
-    try {
-      res = runMergeJob(job);
-    } catch (e) {
-      res = { id: job.id, error: (e as Error).stack ?? String(e), rowsIn: 0, rowsOut: 0 };
-    }
-    port.postMessage(res);
+if (import.meta.main) {
+  serveJobs(runMergeJob, undefined, () => {
     // The job's read and write buffers are garbage now, but V8 frees promoted
     // ArrayBuffers only in a full collection, which an idle worker may not run
     // before its next job: ask for one (when node runs with --expose-gc, as
