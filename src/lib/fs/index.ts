@@ -1,2 +1,3 @@
 export * from "./fs.ts";
 export * from "./dir_lock.ts";
+export * from "./wal_segments.ts";

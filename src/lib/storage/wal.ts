@@ -5,55 +5,32 @@
 // deleted once the rows they hold are in file parts (the checkpoint in the
 // data manifest says up to which segment). See FORMAT.md.
 
-import * as fs from "node:fs";
-import * as path from "node:path";
 import * as os from "node:os";
-import * as zlib from "node:zlib";
-import { mustFsyncPath, mustMkdirAll } from "../fs/index.ts";
-import { fatal, warn } from "../logger/index.ts";
+import { listWalSegments, readWalSegment, sealWalRecord, walRecordHeaderSize, WalSegments } from "../fs/index.ts";
 
-const RECORD_HEADER = 8; // u32 payload length, u32 crc32(payload)
+const RECORD_HEADER = walRecordHeaderSize; // u32 payload length, u32 crc32(payload)
 const TAG_SERIES = 1; // u32 id, u32 keyLen, key (UTF-8)
 const TAG_SERIES_ROWS = 3; // u32 id, u32 count, count x f64 ts (LE), count x f64 value (LE)
 
 if (os.endianness() !== "LE") throw new Error("FATAL: the WAL format assumes a little-endian host");
 
-function segName(seq: number): string {
-  return seq.toString(16).padStart(16, "0") + ".wal";
-}
-
-/** WalWriter appends records to the current segment. */
+/** WalWriter builds records of series keys and rows and appends them to the current segment. */
 export class WalWriter {
-  readonly dir: string;
-  seq: number;
-  private fd: number;
+  private readonly segs: WalSegments;
   private defined = new Set<number>();
   private buf = Buffer.allocUnsafe(1 << 16);
   private len = 0;
-  private dirty = false;
-  private syncTimer: NodeJS.Timeout | undefined;
-  bytesWritten = 0;
 
   constructor(dir: string, seq: number, syncIntervalMs: number) {
-    this.dir = dir;
-    mustMkdirAll(dir);
-    this.seq = seq;
-    this.fd = this.openSeg(seq);
-    if (syncIntervalMs > 0) {
-      this.syncTimer = setInterval(() => this.sync(), syncIntervalMs);
-      this.syncTimer.unref();
-    }
+    this.segs = new WalSegments(dir, seq, syncIntervalMs);
   }
 
-  private openSeg(seq: number): number {
-    try {
-      const fd = fs.openSync(path.join(this.dir, segName(seq)), "a");
-      mustFsyncPath(this.dir);
-      return fd;
-    } catch (e) {
-      fatal(`cannot open WAL segment: ${(e as Error).message}`);
-    }
-  }
+  /** the directory of the segments */
+  get dir(): string { return this.segs.dir; }
+  /** the number of the current segment */
+  get seq(): number { return this.segs.seq; }
+  /** bytes appended so far */
+  get bytesWritten(): number { return this.segs.bytesWritten; }
 
   private ensure(extra: number): void {
     if (this.len + extra <= this.buf.length) return;
@@ -112,78 +89,36 @@ export class WalWriter {
   /** commit writes the record to the segment (one write(2)); after it returns the rows survive a process crash. */
   commit(): void {
     if (this.len <= RECORD_HEADER) return;
-    const payload = this.buf.subarray(RECORD_HEADER, this.len);
-    this.buf.writeUInt32BE(payload.length, 0);
-    this.buf.writeUInt32BE(zlib.crc32(payload) >>> 0, 4);
-    let w = 0;
-    try {
-      while (w < this.len) w += fs.writeSync(this.fd, this.buf, w, this.len - w);
-    } catch (e) {
-      fatal(`cannot write to WAL segment ${segName(this.seq)}: ${(e as Error).message}`);
-    }
-    this.bytesWritten += this.len;
+    const rec = this.buf.subarray(0, this.len);
+    sealWalRecord(rec);
+    this.segs.append(rec);
     this.len = 0;
-    this.dirty = true;
     if (this.buf.length > 1 << 24) this.buf = Buffer.allocUnsafe(1 << 16);
   }
 
   /** sync fsyncs the current segment if it changed. */
   sync(): void {
-    if (!this.dirty) return;
-    this.dirty = false;
-    try {
-      fs.fsyncSync(this.fd);
-    } catch (e) {
-      fatal(`cannot fsync WAL segment: ${(e as Error).message}`);
-    }
+    this.segs.sync();
   }
 
   /** rotate closes the current segment and starts the next; returns the closed segment's number. */
   rotate(): number {
-    this.sync();
-    fs.closeSync(this.fd);
-    const closed = this.seq;
-    this.seq++;
-    this.fd = this.openSeg(this.seq);
     this.defined.clear();
-    return closed;
+    return this.segs.rotate();
   }
 
-  /** removeUpTo deletes segments with numbers <= seq. */
+  /** removeUpTo deletes segments with numbers <= seq (the current one only once closed). */
   removeUpTo(seq: number): void {
-    for (const name of fs.readdirSync(this.dir)) {
-      const s = parseSegName(name);
-      if (s !== undefined && s <= seq) fs.rmSync(path.join(this.dir, name), { force: true });
-    }
+    this.segs.removeUpTo(seq);
   }
 
   close(): void {
-    if (this.syncTimer !== undefined) clearInterval(this.syncTimer);
-    this.sync();
-    fs.closeSync(this.fd);
+    this.segs.close();
   }
-}
-
-function parseSegName(name: string): number | undefined {
-  const m = /^([0-9a-f]{16})\.wal$/.exec(name);
-  return m === null ? undefined : Number.parseInt(m[1]!, 16);
 }
 
 /** listSegments returns the segment numbers in dir, ascending. */
-export function listSegments(dir: string): number[] {
-  let names: string[];
-  try {
-    names = fs.readdirSync(dir);
-  } catch {
-    return [];
-  }
-  const out: number[] = [];
-  for (const n of names) {
-    const s = parseSegName(n);
-    if (s !== undefined) out.push(s);
-  }
-  return out.sort((a, b) => a - b);
-}
+export const listSegments = listWalSegments;
 
 /** ReplayStats tells what a replay found. */
 export interface ReplayStats { segments: number; records: number; rows: number; tornBytes: number }
@@ -199,18 +134,9 @@ export function replaySegment(
   onRows: (keys: Map<number, string>, ids: Uint32Array, ts: Float64Array, vals: Float64Array, n: number) => void,
   stats: ReplayStats,
 ): void {
-  const p = path.join(dir, segName(seq));
-  const data = fs.readFileSync(p);
   const keys = new Map<number, string>();
-  let off = 0;
   stats.segments++;
-  while (off < data.length) {
-    if (off + RECORD_HEADER > data.length) break;
-    const len = data.readUInt32BE(off);
-    const crc = data.readUInt32BE(off + 4);
-    if (off + RECORD_HEADER + len > data.length) break;
-    const payload = data.subarray(off + RECORD_HEADER, off + RECORD_HEADER + len);
-    if ((zlib.crc32(payload) >>> 0) !== crc) break;
+  stats.tornBytes += readWalSegment(dir, seq, (payload) => {
     let o = 0;
     while (o < payload.length) {
       const tag = payload[o]!;
@@ -236,11 +162,5 @@ export function replaySegment(
       }
     }
     stats.records++;
-    off += RECORD_HEADER + len;
-  }
-  if (off < data.length) {
-    stats.tornBytes += data.length - off;
-    warn(`WAL segment ${p}: ignoring a torn tail of ${data.length - off} bytes at offset ${off} (expected after an unclean shutdown)`);
-    fs.truncateSync(p, off);
-  }
+  });
 }
