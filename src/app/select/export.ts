@@ -6,7 +6,7 @@ import * as flags from "../../lib/flagutil/index.ts";
 import { createResponseWriter, HttpError, isClientDisconnected, type Request } from "../../lib/httpserver/index.ts";
 import { appendExportLine } from "../../lib/protoparser/vmimport/index.ts";
 import { SeriesLimitError, type Storage } from "../../lib/storage/index.ts";
-import { PromAPIError, commonParams, type CommonParams } from "./prometheus_api.ts";
+import { exportParams } from "./prometheus_api.ts";
 
 /** maxExportSeries limits every /api/v1/export* API. */
 export const maxExportSeries = flags.int("search.maxExportSeries", 10_000_000, "The maximum number of time series which can be returned from /api/v1/export* APIs");
@@ -15,13 +15,7 @@ const maxRowsPerLineDefault = 0;
 /** handleExport serves /api/v1/export. */
 export async function handleExport(req: Request, res: http.ServerResponse, storage: Storage): Promise<void> {
   const args = await req.formArgs();
-  let cp: CommonParams;
-  try {
-    cp = await commonParams(req, true);
-  } catch (e) {
-    if (e instanceof PromAPIError) throw new HttpError(400, e.message);
-    throw e;
-  }
+  const cp = await exportParams(req);
   const { start: minT, end: maxT, filterSets } = cp;
   const maxRowsArg = args.get("max_rows_per_line");
   const maxRowsPerLine = maxRowsArg === null || maxRowsArg === "" ? maxRowsPerLineDefault : Number(maxRowsArg);

@@ -8,7 +8,7 @@ import { RFC3339, formatGoTime } from "../../lib/protoparser/csvimport/index.ts"
 import { formatFloat, quoteJSON } from "../../lib/protoparser/vmimport/index.ts";
 import { SeriesLimitError, type Storage } from "../../lib/storage/index.ts";
 import { maxExportSeries } from "./export.ts";
-import { PromAPIError, commonParams, type CommonParams } from "./prometheus_api.ts";
+import { exportParams } from "./prometheus_api.ts";
 
 type SampleText = (ts: number, v: number) => string;
 
@@ -86,13 +86,7 @@ export function appendCSVLines(out: string[], fields: readonly CSVField[], label
 /** handleExportCSV serves /api/v1/export/csv. */
 export async function handleExportCSV(req: Request, res: http.ServerResponse, storage: Storage): Promise<void> {
   const args = await req.formArgs();
-  let cp: CommonParams;
-  try {
-    cp = await commonParams(req, true);
-  } catch (e) {
-    if (e instanceof PromAPIError) throw new HttpError(400, e.message);
-    throw e;
-  }
+  const cp = await exportParams(req);
   const format = args.get("format") ?? "";
   if (format === "") throw new HttpError(400, "missing `format` arg; see https://docs.victoriametrics.com/#how-to-export-csv-data");
   const fields = csvFields(format);

@@ -8,19 +8,13 @@ import { createResponseWriter, HttpError, isClientDisconnected, type Request } f
 import { NativeEncoder, appendHeader } from "../../lib/protoparser/native/index.ts";
 import { SeriesLimitError, type Storage } from "../../lib/storage/index.ts";
 import { maxExportSeries } from "./export.ts";
-import { PromAPIError, commonParams, type CommonParams } from "./prometheus_api.ts";
+import { exportParams } from "./prometheus_api.ts";
 
 const flushSize = 256 * 1024;
 
 /** handleExportNative serves /api/v1/export/native (args match[], start, end, extra_label, extra_filters[]). */
 export async function handleExportNative(req: Request, res: http.ServerResponse, storage: Storage): Promise<void> {
-  let cp: CommonParams;
-  try {
-    cp = await commonParams(req, true);
-  } catch (e) {
-    if (e instanceof PromAPIError) throw new HttpError(400, e.message);
-    throw e;
-  }
+  const cp = await exportParams(req);
   const { start: minT, end: maxT, filterSets } = cp;
   const w = createResponseWriter(req, res, "VictoriaMetrics/native");
   const buf = new ByteBuffer(flushSize + 64 * 1024);

@@ -9,7 +9,7 @@ import { createResponseWriter, HttpError, isClientDisconnected, type Request } f
 import { formatFloatF } from "../../lib/query/index.ts";
 import { SeriesLimitError, type Storage } from "../../lib/storage/index.ts";
 import { quoteJSON } from "../../lib/protoparser/vmimport/index.ts";
-import { commonParams, PromAPIError, type CommonParams } from "./prometheus_api.ts";
+import { exportParams } from "./prometheus_api.ts";
 
 const maxFederateSeries = flags.int("search.maxFederateSeries", 1_000_000, "The maximum number of time series, which can be returned from /federate. This option allows limiting memory usage");
 
@@ -62,13 +62,7 @@ export function federateLine(labels: ReadonlyArray<readonly [string, string]>, t
 export async function handleFederate(req: Request, res: http.ServerResponse, storage: Storage): Promise<void> {
   const args = await req.formArgs();
   const now = Date.now();
-  let cp: CommonParams;
-  try {
-    cp = await commonParams(req, true);
-  } catch (e) {
-    if (e instanceof PromAPIError) throw new HttpError(400, e.message);
-    throw e;
-  }
+  const cp = await exportParams(req);
   let lookback = lookbackMs(args);
   if (lookback <= 0) lookback = defaultLookbackMs;
   // Without start (and with end at about now) only the lookback window counts.

@@ -53,6 +53,19 @@ function bad(msg: string): PromAPIError {
   return new PromAPIError(422, "422", msg);
 }
 
+/**
+ * exportParams is commonParams with match[] required, for the export and
+ * federation APIs, which answer a bad argument with a plain 400.
+ */
+export async function exportParams(req: Request): Promise<CommonParams> {
+  try {
+    return await commonParams(req, true);
+  } catch (e) {
+    if (e instanceof PromAPIError) throw new HttpError(400, e.message);
+    throw e;
+  }
+}
+
 // commonParams reads start, end, match[] (and match), extra_label and
 // extra_filters[] as VictoriaMetrics' getCommonParams does.
 export async function commonParams(req: Request, requireMatch: boolean): Promise<CommonParams> {
