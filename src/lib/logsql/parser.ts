@@ -747,17 +747,24 @@ class Parser {
   }
 
   private dayRange(): Filter {
+    const r = this.periodRange("day_range", () => this.dayTime());
+    return { t: "day_range", start: r.incMin ? r.a : r.a + 1n, end: r.incMax ? r.b : r.b - 1n, offset: r.offset, repr: r.repr };
+  }
+
+  // periodRange parses `name[a, b] offset d` (either end open with ( or ))
+  // after the filter's name, reading the ends with point.
+  private periodRange<T>(name: string, point: () => [T, string]): { a: T; b: T; incMin: boolean; incMax: boolean; offset: bigint; repr: string } {
     this.next();
-    if (!this.isKw("[", "(")) this.fail(`missing '[' or '(' after day_range`);
+    if (!this.isKw("[", "(")) this.fail(`missing '[' or '(' after ${name}`);
     const incMin = this.tok.s === "[";
     this.next();
-    const [a, as] = this.dayTime();
-    this.expect(",", "in day_range");
-    const [b, bs] = this.dayTime();
-    if (!this.isKw("]", ")")) this.fail(`day_range must end with ']' or ')'; got ${JSON.stringify(this.tok.raw)}`);
+    const [a, as] = point();
+    this.expect(",", `in ${name}`);
+    const [b, bs] = point();
+    if (!this.isKw("]", ")")) this.fail(`${name} must end with ']' or ')'; got ${JSON.stringify(this.tok.raw)}`);
     const incMax = this.tok.s === "]";
     this.next();
-    let repr = `day_range${incMin ? "[" : "("}${as}, ${bs}${incMax ? "]" : ")"}`;
+    let repr = `${name}${incMin ? "[" : "("}${as}, ${bs}${incMax ? "]" : ")"}`;
     let offset = 0n;
     if (this.isKw("offset")) {
       this.next();
@@ -765,7 +772,7 @@ class Parser {
       offset = o;
       repr += " offset " + os;
     }
-    return { t: "day_range", start: incMin ? a : a + 1n, end: incMax ? b : b - 1n, offset, repr };
+    return { a, b, incMin, incMax, offset, repr };
   }
 
   private dayTime(): [bigint, string] {
@@ -777,26 +784,10 @@ class Parser {
   }
 
   private weekRange(): Filter {
-    this.next();
-    if (!this.isKw("[", "(")) this.fail(`missing '[' or '(' after week_range`);
-    const incMin = this.tok.s === "[";
-    this.next();
-    const [a, as] = this.weekDay();
-    this.expect(",", "in week_range");
-    const [b, bs] = this.weekDay();
-    if (!this.isKw("]", ")")) this.fail(`week_range must end with ']' or ')'; got ${JSON.stringify(this.tok.raw)}`);
-    const incMax = this.tok.s === "]";
-    this.next();
-    let repr = `week_range${incMin ? "[" : "("}${as}, ${bs}${incMax ? "]" : ")"}`;
-    let offset = 0n;
-    if (this.isKw("offset")) {
-      this.next();
-      const [o, os] = this.durationArg(true);
-      offset = o;
-      repr += " offset " + os;
-    }
-    return { t: "week_range", start: incMin ? a : a + 1, end: incMax ? b : b - 1, offset, repr };
+    const r = this.periodRange("week_range", () => this.weekDay());
+    return { t: "week_range", start: r.incMin ? r.a : r.a + 1, end: r.incMax ? r.b : r.b - 1, offset: r.offset, repr: r.repr };
   }
+
 
   private weekDay(): [number, string] {
     const pos = this.tok.pos;
